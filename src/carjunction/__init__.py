@@ -1,0 +1,1 @@
+"""Car Junction storefront: catalogue, site build, API and staff tools."""

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from carjunction.catalogue.company import Company
 from carjunction.catalogue.ports import Shipping
 from carjunction.catalogue.problems import CatalogueError, Problem, problems_from, shown
 from carjunction.catalogue.vehicle import Vehicle
@@ -25,6 +26,7 @@ SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 
 VEHICLES_DIR = "vehicles"
 SHIPPING_FILE = "shipping/ports.yaml"
+COMPANY_FILE = "company.yaml"
 
 Record = TypeVar("Record", bound=BaseModel)
 
@@ -35,6 +37,7 @@ class Catalogue:
 
     vehicles: tuple[Vehicle, ...]
     shipping: Shipping
+    company: Company
 
     @cached_property
     def by_stock_no(self) -> dict[str, Vehicle]:
@@ -125,14 +128,19 @@ def load_vehicles(directory: Path, *, root: Path | None = None, today: dt.date |
     return sorted((v for v, _ in vehicles), key=lambda v: v.stock_no), problems
 
 
-def load_shipping(path: Path, *, root: Path | None = None) -> tuple[Shipping | None, list[Problem]]:
+def load_record(model: type[Record], path: Path, *, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
+    """One YAML file holding one record, such as the shipping data or the company details."""
     shown_as = display_path(path, root)
     if not path.is_file():
         return None, [Problem(shown_as, None, "is missing")]
     data, problems = read_yaml(path, shown_as)
     if problems:
         return None, problems
-    return parse_record(Shipping, data, shown_as, {})
+    return parse_record(model, data, shown_as, {})
+
+
+def load_shipping(path: Path, *, root: Path | None = None) -> tuple[Shipping | None, list[Problem]]:
+    return load_record(Shipping, path, root=root)
 
 
 def load_catalogue(content_dir: Path, *, today: dt.date | None = None) -> Catalogue:
@@ -140,7 +148,8 @@ def load_catalogue(content_dir: Path, *, today: dt.date | None = None) -> Catalo
     root = content_dir.parent
     vehicles, problems = load_vehicles(content_dir / VEHICLES_DIR, root=root, today=today)
     shipping, shipping_problems = load_shipping(content_dir / SHIPPING_FILE, root=root)
-    problems.extend(shipping_problems)
-    if problems or shipping is None:
+    company, company_problems = load_record(Company, content_dir / COMPANY_FILE, root=root)
+    problems.extend(shipping_problems + company_problems)
+    if problems or shipping is None or company is None:
         raise CatalogueError(problems)
-    return Catalogue(vehicles=tuple(vehicles), shipping=shipping)
+    return Catalogue(vehicles=tuple(vehicles), shipping=shipping, company=company)

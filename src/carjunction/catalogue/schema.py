@@ -12,12 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from carjunction.catalogue.company import Company
 from carjunction.catalogue.ports import Shipping
 from carjunction.catalogue.vehicle import Vehicle
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "vehicle.schema.json": Vehicle,
     "ports.schema.json": Shipping,
+    "company.schema.json": Company,
 }
 
 

@@ -1,0 +1,1 @@
+"""The serverless API: handler (routes/) → logic (logic/) → store (store/, DynamoDB only)."""

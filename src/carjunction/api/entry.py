@@ -1,0 +1,53 @@
+"""The shared body of the Lambda entry points in functions/: build once, then dispatch each event."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from carjunction.api.deps import Deps, build_deps
+from carjunction.api.settings import Settings
+
+
+def share_logging(logger: Logger) -> None:
+    """The package's own loggers write through the function's Powertools logger (JSON, redacted)."""
+    from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers  # noqa: PLC0415
+
+    logging.getLogger("carjunction")
+    copy_config_to_registered_loggers(source_logger=logger, include={"carjunction"})
+
+
+class Function:
+    """One Lambda function's resolver, built on the first event (nothing at import)."""
+
+    def __init__(self, name: str, logger: Logger) -> None:
+        self.name = name
+        self.logger = logger
+        self.deps: Deps | None = None
+        self.app: Any = None
+
+    def build(self, deps: Deps | None = None) -> None:
+        from carjunction.api.routes import build_app  # noqa: PLC0415
+
+        settings = Settings.from_env(os.environ)
+        self.deps = deps or build_deps(settings, with_idempotency=self.name == "order")
+        self.app = build_app(self.name, self.deps)
+        share_logging(self.logger)
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        from carjunction.api.routes.common import dispatch  # noqa: PLC0415
+
+        if self.app is None:
+            self.build()
+        assert self.deps is not None  # noqa: S101 - set by build
+        if self.deps.idempotency is not None:
+            from carjunction.api.logic.place_order import idempotent  # noqa: PLC0415
+
+            run = self.deps.cache.get("place_order") or idempotent(self.deps)
+            self.deps.cache["place_order"] = run
+            # Lets Powertools stop an in-progress record from outliving this invocation.
+            self.deps.cache["idempotency_config"].register_lambda_context(context)
+        return dispatch(self.app, event, context)

@@ -1,0 +1,210 @@
+"""Domain errors and the ONE mapping from errors to HTTP status codes and the error shape.
+
+Every error response is ``{"error": {"code": ..., "message": ..., "fields": {...}}}``. Codes are
+stable identifiers a client can branch on; messages are for developers (the site shows its own words).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 16 * 1024
+RETRY_AFTER_SECONDS = "2"
+
+# DynamoDB answers that mean "try again shortly", never "your input is wrong".
+TRANSIENT_DYNAMODB_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "LimitExceededException",
+        "TransactionInProgressException",
+    }
+)
+
+
+class ApiError(Exception):
+    status = HTTPStatus.BAD_REQUEST
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class BadRequest(ApiError):
+    status, code = HTTPStatus.BAD_REQUEST, "bad_request"
+
+
+class NotSignedIn(ApiError):
+    status, code = HTTPStatus.UNAUTHORIZED, "not_signed_in"
+
+
+class InvalidToken(ApiError):
+    status, code = HTTPStatus.UNAUTHORIZED, "invalid_token"
+
+
+class Forbidden(ApiError):
+    status, code = HTTPStatus.FORBIDDEN, "forbidden"
+
+
+class NotFound(ApiError):
+    status, code = HTTPStatus.NOT_FOUND, "not_found"
+
+
+class Conflict(ApiError):
+    status, code = HTTPStatus.CONFLICT, "conflict"
+
+
+class VehicleUnavailable(Conflict):
+    code = "vehicle_unavailable"
+
+
+class TooLarge(ApiError):
+    status, code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large"
+
+
+class Invalid(ApiError):
+    status, code = HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_fields"
+
+
+class RateLimited(ApiError):
+    status, code = HTTPStatus.TOO_MANY_REQUESTS, "rate_limited"
+
+
+class Unavailable(ApiError):
+    status, code = HTTPStatus.SERVICE_UNAVAILABLE, "unavailable"
+
+
+def error_body(status: HTTPStatus, code: str, message: str, fields: dict[str, str] | None = None) -> str:
+    return json.dumps({"error": {"code": code, "message": message, "fields": fields or {}}})
+
+
+def error_response(
+    status: HTTPStatus,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    from aws_lambda_powertools.event_handler import Response  # noqa: PLC0415 - lazy: cold import budget
+
+    all_headers = {"Cache-Control": "no-store", **(headers or {})}
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=error_body(status, code, message, fields),
+        headers=all_headers,
+    )
+
+
+def raw_error(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
+    """An API Gateway v2 response dict, for errors found before the resolver runs (size, encoding)."""
+    return {
+        "statusCode": int(status),
+        "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
+        "body": error_body(status, code, message),
+        "isBase64Encoded": False,
+    }
+
+
+def field_name(location: tuple[Any, ...]) -> str:
+    # ("body", "consignee", "name") → "consignee.name"; the "body"/"query" prefix is noise to a client.
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "body"
+
+
+def validation_fields(errors: Any) -> tuple[bool, dict[str, str]]:
+    """(is_bad_json, field → reason) from pydantic-style error dicts."""
+    fields: dict[str, str] = {}
+    bad_json = False
+    for error in errors:
+        if error.get("type") in ("json_invalid", "json_type"):
+            bad_json = True
+            continue
+        fields.setdefault(field_name(tuple(error.get("loc", ()))), str(error.get("msg", "is not valid")))
+    return bad_json, fields
+
+
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError  # noqa: PLC0415
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (  # noqa: PLC0415
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+    from botocore.exceptions import (  # noqa: PLC0415
+        ClientError,
+        HTTPClientError,
+    )
+    from botocore.exceptions import (
+        ConnectionError as BotoConnectionError,
+    )
+
+    @app.exception_handler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        headers = {"Retry-After": RETRY_AFTER_SECONDS} if error.status == HTTPStatus.SERVICE_UNAVAILABLE else None
+        return error_response(error.status, error.code, error.message, error.fields, headers)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response:
+        bad_json, fields = validation_fields(error.errors())
+        if bad_json and not fields:
+            return error_response(HTTPStatus.BAD_REQUEST, "bad_json", "The body is not valid JSON.")
+        return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, Invalid.code, "Some fields are not valid.", fields)
+
+    @app.exception_handler(IdempotencyAlreadyInProgressError)
+    def _in_progress(_: Exception) -> Response:
+        return error_response(
+            HTTPStatus.CONFLICT,
+            "in_progress",
+            "The same request is being processed; retry shortly.",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+
+    @app.exception_handler(IdempotencyValidationError)
+    def _key_reused(_: Exception) -> Response:
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This idempotency key was used for a different order.",
+            {"idempotency_key": "was used for another order"},
+        )
+
+    @app.exception_handler(ClientError)
+    def _dynamodb(error: ClientError) -> Response:
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        if code in TRANSIENT_DYNAMODB_CODES:
+            log.warning("storage busy", extra={"aws_error_code": code})
+            return _unavailable()
+        log.error("unexpected AWS error", extra={"aws_error_code": code})
+        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.")
+
+    @app.exception_handler(BotoConnectionError)
+    def _unreachable(_: Exception) -> Response:
+        log.warning("storage unreachable")
+        return _unavailable()
+
+    @app.exception_handler(HTTPClientError)
+    def _http_client(_: Exception) -> Response:
+        log.warning("storage connection failed")
+        return _unavailable()
+
+
+def _unavailable() -> Response:
+    return error_response(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        Unavailable.code,
+        "The service is busy; retry shortly with the same request.",
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )

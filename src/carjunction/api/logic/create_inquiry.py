@@ -1,0 +1,68 @@
+"""Take an inquiry: store it first, then tell staff and the buyer; a failed e-mail never loses it."""
+
+from __future__ import annotations
+
+from carjunction.api.deps import Deps, iso
+from carjunction.api.errors import Invalid
+from carjunction.api.logic.limit_rate import limit_rate
+from carjunction.api.logic.make_ids import inquiry_reference
+from carjunction.api.mail import render, send_quietly
+from carjunction.api.schemas import InquiryIn, InquiryOut
+from carjunction.api.store import inquiries, vehicles
+
+
+def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_address: str) -> InquiryOut | None:
+    """The stored inquiry's reference; None when the honeypot was filled (nothing stored, nothing sent)."""
+    limit_rate(deps, "inquiry", client_address, deps.settings.inquiries_per_hour)
+    if body.website:
+        return None
+    vehicle_title = "(general inquiry)"
+    if body.stock_no:
+        vehicle = vehicles.get_vehicle(deps.db, body.stock_no)
+        if vehicle is None:
+            raise Invalid("Unknown stock number.", {"stock_no": "is not a vehicle in our stock"})
+        vehicle_title = f"{vehicle.get('title', body.stock_no)} ({body.stock_no})"
+    received_at = iso(deps.clock())
+    reference = inquiry_reference()
+    inquiries.put_inquiry(
+        deps.db,
+        {
+            "reference": reference,
+            "received_at": received_at,
+            "member_id": member_id,
+            "name": body.name,
+            "email": str(body.email),
+            "telephone": body.telephone,
+            "country": body.country,
+            "stock_no": body.stock_no,
+            "message": body.message,
+            "status": "new",
+        },
+    )
+    company, hours = deps.company, deps.company.answer_within_hours
+    staff = render(
+        "inquiry_staff",
+        deps.settings.staff_email,
+        reply_to=str(body.email),
+        reference=reference,
+        hours=hours,
+        received_at=received_at,
+        vehicle=vehicle_title,
+        country=body.country,
+        name=body.name,
+        email=str(body.email),
+        telephone=body.telephone or "-",
+        message=body.message,
+    )
+    send_quietly(deps.mailer, staff, reference)
+    receipt = render(
+        "inquiry_receipt",
+        str(body.email),
+        name=body.name,
+        reference=reference,
+        hours=hours,
+        company=company.name,
+        company_email=str(company.email),
+    )
+    send_quietly(deps.mailer, receipt, reference)
+    return InquiryOut(reference=reference, received_at=received_at, answer_within_hours=hours)

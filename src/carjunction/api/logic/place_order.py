@@ -1,0 +1,133 @@
+"""Reserve a car for a member: one conditional transaction, idempotent by the client's key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from carjunction.api.deps import Deps, iso
+from carjunction.api.errors import VehicleUnavailable
+from carjunction.api.logic import make_ids
+from carjunction.api.logic.quote_vehicle import load_vehicle, quote_for
+from carjunction.api.mail import render, send_quietly
+from carjunction.api.schemas import BankOut, OrderIn, OrderOut, ProformaInvoice, StatusChange
+from carjunction.api.store import orders
+from carjunction.api.store.db import Item
+
+IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
+
+
+def place_order(deps: Deps, member: Item, body: OrderIn) -> OrderOut:
+    """The order; a replay of the same member's idempotency key returns the first answer."""
+    request = {"member_id": member["member_id"], "order": body.model_dump(mode="json")}
+    if deps.idempotency is None:
+        return reserve_vehicle(deps, member, request)
+    run: Callable[..., OrderOut] = deps.cache.get("place_order") or idempotent(deps)
+    deps.cache["place_order"] = run
+    return run(request=request, member=member)
+
+
+def idempotent(deps: Deps) -> Callable[..., OrderOut]:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function  # noqa: PLC0415
+    from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer  # noqa: PLC0415
+
+    config = IdempotencyConfig(
+        event_key_jmespath="[member_id, order.idempotency_key]",
+        # The same key with a different order is a client bug, not a replay.
+        payload_validation_jmespath="order",
+        expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
+    )
+    deps.cache["idempotency_config"] = config
+
+    @idempotent_function(
+        data_keyword_argument="request",
+        persistence_store=deps.idempotency,
+        config=config,
+        output_serializer=PydanticSerializer(model=OrderOut),
+    )
+    def run(*, request: dict[str, Any], member: Item) -> OrderOut:
+        return reserve_vehicle(deps, member, request)
+
+    return run  # type: ignore[no-any-return]
+
+
+def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderOut:
+    body = OrderIn.model_validate(request["order"])
+    vehicle, live = load_vehicle(deps, body.stock_no)
+    if live.get("status") != "available" or "reserved_by" in live:
+        raise VehicleUnavailable("This vehicle is reserved or sold.", {"stock_no": "is not available"})
+    the_quote = quote_for(deps, vehicle, body.port, body.incoterm)
+    now = deps.clock()
+    created_at = iso(now)
+    reserved_until = iso(now + dt.timedelta(days=deps.settings.reservation_days))
+    order_no, code = make_ids.order_no(), make_ids.invoice_code()
+    bank = BankOut.model_validate(deps.company.bank.model_dump())
+    invoice = ProformaInvoice(
+        invoice_no=order_no,
+        verification_code=code,
+        issued_at=created_at,
+        seller=deps.company.name,
+        vehicle=vehicle.title,
+        chassis_no=vehicle.chassis_no,
+        quote=the_quote,
+        amount_usd=the_quote.total_usd,
+        pay_by=reserved_until,
+        bank=bank,
+    )
+    order = OrderOut(
+        order_no=order_no,
+        status="reserved",
+        stock_no=vehicle.stock_no,
+        vehicle=vehicle.title,
+        port=body.port,
+        incoterm=body.incoterm,
+        quote=the_quote,
+        reserved_until=reserved_until,
+        created_at=created_at,
+        consignee=body.consignee,
+        notify_party=body.notify_party,
+        history=[StatusChange(status="reserved", at=created_at)],
+        invoice=invoice,
+    )
+    try:
+        orders.reserve_and_place(
+            deps.db,
+            {"member_id": member["member_id"], **order.model_dump(mode="json", exclude_none=True)},
+            {
+                "code": code,
+                "order_no": order_no,
+                "stock_no": vehicle.stock_no,
+                "vehicle": vehicle.title,
+                "amount_usd": the_quote.total_usd,
+            },
+        )
+    except orders.VehicleTaken:
+        raise VehicleUnavailable("This vehicle is reserved or sold.", {"stock_no": "is not available"}) from None
+    notify(deps, member, order)
+    return order
+
+
+def notify(deps: Deps, member: Item, order: OrderOut) -> None:
+    values = {
+        "order_no": order.order_no,
+        "stock_no": order.stock_no,
+        "vehicle": order.vehicle,
+        "port": order.port,
+        "incoterm": order.incoterm.value,
+        "total_usd": order.quote.total_usd,
+        "reserved_until": order.reserved_until,
+        "code": order.invoice.verification_code,
+        "hours": deps.company.answer_within_hours,
+    }
+    staff = render("order_staff", deps.settings.staff_email, member_id=member["member_id"], **values)
+    send_quietly(deps.mailer, staff, order.order_no)
+    receipt = render(
+        "order_receipt",
+        str(member["email"]),
+        name=member["name"],
+        company=deps.company.name,
+        company_email=str(deps.company.email),
+        **values,
+    )
+    send_quietly(deps.mailer, receipt, order.order_no)

@@ -1,0 +1,26 @@
+"""Copy the staff-edited catalogue into DynamoDB, where orders and quotes read it. Called by deploy and the
+local stack; never overwrites a live reservation (see store.vehicles.put_catalogue_entry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from carjunction.api.deps import iso
+from carjunction.api.store import vehicles
+from carjunction.api.store.db import Db
+from carjunction.catalogue import Catalogue
+
+
+def sync_catalogue(db: Db, catalogue: Catalogue, now: dt.datetime | None = None) -> int:
+    synced_at = iso(now or dt.datetime.now(dt.UTC))
+    for vehicle in catalogue.vehicles:
+        vehicles.put_catalogue_entry(
+            db,
+            vehicle.stock_no,
+            status=vehicle.status.value,
+            price_usd=vehicle.price_usd,
+            data=vehicle.model_dump_json(),
+            title=vehicle.title,
+            synced_at=synced_at,
+        )
+    return len(catalogue.vehicles)

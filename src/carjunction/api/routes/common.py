@@ -1,0 +1,102 @@
+"""What every resolver shares: creation, the size and encoding guard, the Origin check, who is asking."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+
+from carjunction.api import cookie
+from carjunction.api.deps import Deps
+from carjunction.api.errors import MAX_BODY_BYTES, error_response, raw_error, register_error_handlers
+from carjunction.api.logic.sign_in import identify_member
+from carjunction.api.store.db import Item
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def new_resolver(deps: Deps) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    register_error_handlers(app)
+    app.use(middlewares=[origin_guard(deps.settings.site_origin)])
+    return app
+
+
+def origin_guard(site_origin: str) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response]:
+    """Refuse state-changing requests that a browser sent from another site (CSRF).
+
+    Browsers always send Origin on cross-site POST/PATCH/DELETE; a request without Origin comes from a
+    non-browser client, which holds no victim's cookie, so it is let through.
+    """
+
+    def guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+        event = app.current_event
+        origin = event.headers.get("origin")
+        if event.http_method in UNSAFE_METHODS and origin is not None and origin != site_origin:
+            return error_response(HTTPStatus.FORBIDDEN, "bad_origin", "Requests must come from the site itself.")
+        return next_middleware(app)
+
+    return guard
+
+
+def dispatch(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Refuse oversize and non-UTF-8 bodies before routing, then resolve."""
+    body = event.get("body") or ""
+    try:
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode("utf-8")
+    except (binascii.Error, UnicodeEncodeError):
+        return raw_error(HTTPStatus.BAD_REQUEST, "bad_body", "The body could not be read.")
+    if len(raw) > MAX_BODY_BYTES:
+        return raw_error(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large", f"Bodies are limited to {MAX_BODY_BYTES} bytes."
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw_error(HTTPStatus.BAD_REQUEST, "bad_encoding", "The body is not UTF-8 text.")
+    if event.get("isBase64Encoded"):
+        event = {**event, "body": text, "isBase64Encoded": False}
+    return app.resolve(event, context)
+
+
+def client_address(app: APIGatewayHttpResolver) -> str:
+    """The buyer's address: CloudFront's viewer address when behind the CDN, else the caller's."""
+    event = app.current_event
+    viewer = event.headers.get("cloudfront-viewer-address")
+    if viewer:
+        return viewer.rsplit(":", 1)[0]
+    return str(event.request_context.http.source_ip)
+
+
+def current_member(app: APIGatewayHttpResolver, deps: Deps) -> Item | None:
+    return identify_member(deps, cookie.read_cookie(app.current_event.cookies))
+
+
+def member_cookie(deps: Deps, token: str, max_age: int = cookie.MAX_AGE_SECONDS) -> Cookie:
+    return Cookie(
+        name=cookie.COOKIE_NAME,
+        value=token,
+        path="/api",
+        secure=deps.settings.cookie_secure,
+        http_only=True,
+        same_site=SameSite.LAX_MODE,
+        max_age=max_age,
+    )
+
+
+def json_response(
+    status: HTTPStatus, body: Any, cookies: list[Cookie] | None = None, cache: str = "no-store"
+) -> Response:
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=body,
+        headers={"Cache-Control": cache},
+        cookies=cookies or [],
+    )

@@ -1,0 +1,85 @@
+"""The register function: sign-up, sign-in by e-mail link, sign-out, and the member's own data."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+
+from carjunction.api.deps import Deps
+from carjunction.api.errors import NotSignedIn
+from carjunction.api.logic.manage_me import erase_me, export_me, member_out, update_me
+from carjunction.api.logic.register_member import register_member
+from carjunction.api.logic.sign_in import request_sign_in, sign_in, sign_out
+from carjunction.api.routes.common import client_address, current_member, json_response, member_cookie, new_resolver
+from carjunction.api.schemas import (
+    Accepted,
+    ExportOut,
+    MemberIn,
+    MemberOut,
+    MemberPatch,
+    SessionIn,
+    SignedIn,
+    SignInLinkIn,
+)
+from carjunction.api.store.db import Item
+
+ACCEPTED = Accepted(status="accepted")
+
+
+def build(deps: Deps) -> APIGatewayHttpResolver:
+    app = new_resolver(deps)
+
+    def signed_in() -> Item:
+        member = current_member(app, deps)
+        if member is None:
+            raise NotSignedIn("Sign in first.")
+        return member
+
+    @app.post("/api/members", tags=["members"], summary="Become a member; sets the member cookie")
+    def post_member(body: MemberIn) -> Response[Accepted]:
+        token = register_member(deps, body, client_address(app))
+        return json_response(HTTPStatus.ACCEPTED, ACCEPTED, cookies=[member_cookie(deps, token)])
+
+    @app.post("/api/session/link", tags=["members"], summary="E-mail a one-time sign-in link")
+    def post_session_link(body: SignInLinkIn) -> Response[Accepted]:
+        request_sign_in(deps, str(body.email), client_address(app))
+        return json_response(HTTPStatus.ACCEPTED, ACCEPTED)
+
+    @app.post("/api/session", tags=["members"], summary="Sign in with the token from the link")
+    def post_session(body: SessionIn) -> Response[SignedIn]:
+        token = sign_in(deps, body.token)
+        member_id = token.split(".")[1]
+        return json_response(HTTPStatus.OK, SignedIn(member_id=member_id), cookies=[member_cookie(deps, token)])
+
+    @app.delete("/api/session", tags=["members"], summary="Sign out on every device")
+    def delete_session() -> Response[None]:
+        sign_out(deps, current_member(app, deps))
+        return Response(
+            status_code=HTTPStatus.NO_CONTENT,
+            headers={"Cache-Control": "no-store"},
+            cookies=[member_cookie(deps, "", 0)],
+        )
+
+    @app.get("/api/me", tags=["members"], summary="The member's details, to prefill forms")
+    def get_me() -> Response[MemberOut]:
+        return json_response(HTTPStatus.OK, member_out(signed_in()))
+
+    @app.patch("/api/me", tags=["members"], summary="Correct the member's details")
+    def patch_me(body: MemberPatch) -> Response[MemberOut]:
+        return json_response(HTTPStatus.OK, update_me(deps, signed_in(), body))
+
+    @app.delete("/api/me", tags=["members"], summary="Erase the membership; orders are kept without personal data")
+    def delete_me() -> Response[None]:
+        erase_me(deps, signed_in())
+        return Response(
+            status_code=HTTPStatus.NO_CONTENT,
+            headers={"Cache-Control": "no-store"},
+            cookies=[member_cookie(deps, "", 0)],
+        )
+
+    @app.get("/api/me/export", tags=["members"], summary="Everything we hold about the member, as JSON")
+    def get_export() -> Response[ExportOut]:
+        return json_response(HTTPStatus.OK, export_me(deps, signed_in()))
+
+    return app

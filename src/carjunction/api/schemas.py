@@ -1,0 +1,171 @@
+"""Every request and response body of the API, in one place. The OpenAPI document is generated from these."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from carjunction.catalogue import Incoterm, Quote
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Telephone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()./-]{6,30}$")]
+CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")]
+PortCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")]
+StockNo = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9][A-Z0-9-]{2,19}$")]
+Message = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=4000)
+
+
+# --- inquiries ----------------------------------------------------------------------------------
+class InquiryIn(Strict):
+    name: Name
+    email: EmailStr
+    telephone: Telephone | None = None
+    country: CountryCode
+    stock_no: StockNo | None = None
+    message: Message
+    website: str = Field(default="", max_length=200, description="Honeypot: people leave it empty; bots fill it.")
+
+
+class InquiryOut(BaseModel):
+    reference: str = Field(description="Quote this reference when writing to us about the inquiry.")
+    received_at: str
+    answer_within_hours: int
+
+
+# --- members ------------------------------------------------------------------------------------
+class MemberIn(Strict):
+    name: Name
+    telephone: Telephone
+    email: EmailStr
+    country: CountryCode
+    port: PortCode = Field(description="Port of discharge, a code from the ports data.")
+    updates_opt_in: bool = Field(default=False, description="Notify me about updates to the website.")
+
+
+class MemberPatch(Strict):
+    name: Name | None = None
+    telephone: Telephone | None = None
+    country: CountryCode | None = None
+    port: PortCode | None = None
+    updates_opt_in: bool | None = None
+
+
+class MemberOut(BaseModel):
+    member_id: str
+    name: str
+    telephone: str
+    email: str
+    country: str
+    port: str
+    updates_opt_in: bool
+    created_at: str
+
+
+class Accepted(BaseModel):
+    status: str = Field(description="Always 'accepted'; details, if any, arrive by e-mail.")
+
+
+class SignInLinkIn(Strict):
+    email: EmailStr
+
+
+class SessionIn(Strict):
+    token: Annotated[str, StringConstraints(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class SignedIn(BaseModel):
+    member_id: str
+
+
+# --- orders -------------------------------------------------------------------------------------
+class Party(Strict):
+    """Consignee or notify party, as printed on the bill of lading."""
+
+    name: Name
+    address: Address
+    telephone: Telephone | None = None
+
+
+class OrderIn(Strict):
+    stock_no: StockNo
+    port: PortCode
+    incoterm: Incoterm
+    consignee: Party
+    notify_party: Party | None = None
+    idempotency_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = Field(
+        description="A fresh random key per order attempt; a retry with the same key returns the same order."
+    )
+
+
+class StatusChange(BaseModel):
+    status: str
+    at: str
+
+
+class BankOut(BaseModel):
+    beneficiary: str
+    bank_name: str
+    branch: str
+    swift: str
+    account_no: str
+    bank_address: str
+
+
+class ProformaInvoice(BaseModel):
+    invoice_no: str
+    verification_code: str = Field(description="Anyone can check it at GET /api/invoices/{code}.")
+    issued_at: str
+    seller: str
+    vehicle: str
+    chassis_no: str
+    quote: Quote
+    amount_usd: int
+    pay_by: str
+    bank: BankOut
+
+
+class OrderOut(BaseModel):
+    order_no: str
+    status: str
+    stock_no: str
+    vehicle: str
+    port: str
+    incoterm: Incoterm
+    quote: Quote
+    reserved_until: str
+    created_at: str
+    consignee: Party
+    notify_party: Party | None
+    history: list[StatusChange]
+    invoice: ProformaInvoice
+
+
+class OrderList(BaseModel):
+    orders: list[OrderOut]
+
+
+class InvoiceCheckOut(BaseModel):
+    genuine: bool
+    order_no: str
+    vehicle: str
+    stock_no: str
+    amount_usd: int
+    bank: BankOut
+
+
+# --- stock --------------------------------------------------------------------------------------
+class StockStatusOut(BaseModel):
+    reserved: list[str]
+    sold: list[str]
+
+
+class ExportOut(BaseModel):
+    member: MemberOut
+    inquiries: list[dict[str, str]]
+    orders: list[OrderOut]

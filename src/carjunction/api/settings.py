@@ -1,0 +1,32 @@
+"""Settings of the API functions: environment variables read once per cold start, then passed down."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    table_name: str = Field(min_length=3)
+    idempotency_table_name: str = Field(default="", description="Only the order function needs it.")
+    site_origin: str = Field(pattern=r"^https?://[^/]+$", description="Scheme and host of the site, no path.")
+    cookie_secret_parameter: str = Field(min_length=1, description="SSM SecureString with the cookie HMAC key.")
+    cookie_secure: bool = Field(default=True, description="False only for the plain-HTTP local stack.")
+    mail_from: str = "info@carjunction.com"
+    staff_email: str = "info@carjunction.com"
+    content_dir: Path = Path("content")
+    outbox_dir: Path | None = Field(default=None, description="Write e-mails here instead of sending with SES.")
+    reservation_days: int = Field(default=7, ge=1, le=60)
+    inquiries_per_hour: int = Field(default=10, ge=1)
+    sign_ups_per_hour: int = Field(default=10, ge=1)
+    invoice_checks_per_hour: int = Field(default=30, ge=1)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        fields = set(cls.model_fields)
+        values = {key.lower(): value for key, value in environ.items() if key.lower() in fields and value != ""}
+        return cls.model_validate(values)

@@ -1,0 +1,142 @@
+"""Orders, the reservation of their vehicle and the invoice-code item, written together or not at all."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from carjunction.api.store.db import (
+    Db,
+    Item,
+    cancellation_codes,
+    error_code,
+    from_item,
+    key,
+    query_all,
+    to_item,
+)
+from carjunction.api.store.vehicles import RESERVED, vehicle_pk
+
+
+class VehicleTaken(Exception):
+    pass
+
+
+def order_sk(order_no: str) -> str:
+    return f"ORDER#{order_no}"
+
+
+def reserve_and_place(db: Db, order: Item, invoice: Item) -> None:
+    """One transaction: reserve the car only if available and unreserved, store the order and its invoice code."""
+    member_pk = f"MEMBER#{order['member_id']}"
+    order_item = {
+        "pk": member_pk,
+        "sk": order_sk(order["order_no"]),
+        "gsi1pk": "ORDER",
+        "gsi1sk": f"{order['created_at']}#{order['order_no']}",
+        **order,
+    }
+    invoice_item = {"pk": f"INVOICE#{invoice['code']}", "sk": "INVOICE", **invoice}
+    reserve = {
+        "TableName": db.table,
+        "Key": key(vehicle_pk(order["stock_no"]), "VEHICLE"),
+        "UpdateExpression": "SET reserved_by = :order, reserved_member = :member, reserved_until = :until, "
+        "gsi2pk = :held, gsi2sk = :until",
+        "ConditionExpression": "#status = :available AND attribute_not_exists(reserved_by)",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": to_item(
+            {
+                ":order": order["order_no"],
+                ":member": order["member_id"],
+                ":until": order["reserved_until"],
+                ":held": RESERVED,
+                ":available": "available",
+            }
+        ),
+    }
+    try:
+        db.client.transact_write_items(
+            TransactItems=[
+                {"Update": reserve},
+                {
+                    "Put": {
+                        "TableName": db.table,
+                        "Item": to_item(order_item),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": db.table,
+                        "Item": to_item(invoice_item),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
+    except ClientError as error:
+        if error_code(error) == "TransactionCanceledException" and cancellation_codes(error)[:1] == [
+            "ConditionalCheckFailed"
+        ]:
+            raise VehicleTaken from None
+        raise
+
+
+def get_order(db: Db, member_id: str, order_no: str) -> Item | None:
+    answer = db.client.get_item(
+        TableName=db.table, Key=key(f"MEMBER#{member_id}", order_sk(order_no)), ConsistentRead=True
+    )
+    return from_item(answer["Item"]) if "Item" in answer else None
+
+
+def list_orders(db: Db, member_id: str) -> list[Item]:
+    return query_all(
+        db,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :orders)",
+        ExpressionAttributeValues={":pk": {"S": f"MEMBER#{member_id}"}, ":orders": {"S": "ORDER#"}},
+        ConsistentRead=True,
+    )
+
+
+def get_invoice(db: Db, code: str) -> Item | None:
+    answer = db.client.get_item(TableName=db.table, Key=key(f"INVOICE#{code}", "INVOICE"))
+    return from_item(answer["Item"]) if "Item" in answer else None
+
+
+def release(db: Db, stock_no: str, now_iso: str) -> bool:
+    """Free a lapsed reservation and mark its order lapsed, if it is still reserved and unpaid."""
+    vehicle = db.client.get_item(TableName=db.table, Key=key(vehicle_pk(stock_no), "VEHICLE"), ConsistentRead=True)
+    if "Item" not in vehicle:
+        return False
+    held = from_item(vehicle["Item"])
+    if "reserved_by" not in held:
+        return False
+    change = to_item({":lapsed": "lapsed", ":reserved": "reserved", ":history": [{"status": "lapsed", "at": now_iso}]})
+    try:
+        db.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": db.table,
+                        "Key": key(vehicle_pk(stock_no), "VEHICLE"),
+                        "UpdateExpression": "REMOVE reserved_by, reserved_member, reserved_until, gsi2pk, gsi2sk",
+                        "ConditionExpression": "reserved_by = :order AND reserved_until < :now",
+                        "ExpressionAttributeValues": to_item({":order": held["reserved_by"], ":now": now_iso}),
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": db.table,
+                        "Key": key(f"MEMBER#{held['reserved_member']}", order_sk(str(held["reserved_by"]))),
+                        "UpdateExpression": "SET #status = :lapsed, history = list_append(history, :history)",
+                        "ConditionExpression": "#status = :reserved",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": change,
+                    }
+                },
+            ]
+        )
+    except ClientError as error:
+        if error_code(error) == "TransactionCanceledException":
+            return False  # paid meanwhile, or released by another run
+        raise
+    return True

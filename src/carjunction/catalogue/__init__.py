@@ -9,10 +9,10 @@ from carjunction.catalogue.vehicle import BodyType, Drive, Fuel, Status, Steerin
 
 __all__ = [
     "BankAccount",
-    "Company",
     "BodyType",
     "Catalogue",
     "CatalogueError",
+    "Company",
     "Country",
     "Drive",
     "Fuel",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
@@ -83,7 +83,9 @@ def parse_record(
         return None, problems_from(error, shown_as, model)
 
 
-def load_vehicle(path: Path, *, root: Path | None = None, today: dt.date | None = None) -> tuple[Vehicle | None, list[Problem]]:
+def load_vehicle(
+    path: Path, *, root: Path | None = None, today: dt.date | None = None
+) -> tuple[Vehicle | None, list[Problem]]:
     shown_as = display_path(path, root)
     data, problems = read_yaml(path, shown_as)
     if problems:
@@ -92,7 +94,9 @@ def load_vehicle(path: Path, *, root: Path | None = None, today: dt.date | None 
     if vehicle is None:
         return None, problems
     if vehicle.stock_no != path.stem:
-        problems.append(Problem(shown_as, "stock_no", f'must match the file name "{path.stem}", got "{vehicle.stock_no}"'))
+        problems.append(
+            Problem(shown_as, "stock_no", f'must match the file name "{path.stem}", got "{vehicle.stock_no}"')
+        )
     for index, photo in enumerate(vehicle.photos):
         if not (path.parent / vehicle.stock_no / photo).is_file():
             where = display_path(path.parent / vehicle.stock_no / photo, root)
@@ -105,13 +109,17 @@ def duplicate_problems(vehicles: Iterable[tuple[Vehicle, str]]) -> list[Problem]
     problems = []
     for vehicle, shown_as in vehicles:
         if vehicle.stock_no in first_seen:
-            problems.append(Problem(shown_as, "stock_no", f'"{vehicle.stock_no}" is also used by {first_seen[vehicle.stock_no]}'))
+            problems.append(
+                Problem(shown_as, "stock_no", f'"{vehicle.stock_no}" is also used by {first_seen[vehicle.stock_no]}')
+            )
         else:
             first_seen[vehicle.stock_no] = shown_as
     return problems
 
 
-def load_vehicles(directory: Path, *, root: Path | None = None, today: dt.date | None = None) -> tuple[list[Vehicle], list[Problem]]:
+def load_vehicles(
+    directory: Path, *, root: Path | None = None, today: dt.date | None = None
+) -> tuple[list[Vehicle], list[Problem]]:
     """All valid vehicles in ``directory``, sorted by stock number, and every problem found."""
     vehicles: list[tuple[Vehicle, str]] = []
     problems: list[Problem] = []

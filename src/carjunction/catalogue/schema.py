@@ -34,7 +34,10 @@ def schema_for(model: type[BaseModel], file_name: str) -> dict[str, Any]:
 
 
 def schema_texts() -> dict[str, str]:
-    return {name: json.dumps(schema_for(model, name), indent=2, ensure_ascii=False) + "\n" for name, model in SCHEMAS.items()}
+    return {
+        name: json.dumps(schema_for(model, name), indent=2, ensure_ascii=False) + "\n"
+        for name, model in SCHEMAS.items()
+    }
 
 
 def write_schemas(directory: Path) -> list[Path]:

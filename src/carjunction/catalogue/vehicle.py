@@ -12,7 +12,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 STOCK_NO_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,19}$"
 YEAR_MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -67,9 +75,11 @@ class Status(StrEnum):
     SOLD = "sold"
 
 
-def _whole(unit: str, minimum: int, maximum: int, description: str) -> Any:
+def _whole(unit: str, minimum: int, maximum: int, description: str, **default: Any) -> Any:
     # strict: YAML already yields ints; a quoted "85000" or 85000.5 is a typo to report.
-    return Field(strict=True, ge=minimum, le=maximum, description=description, json_schema_extra={"unit": unit})
+    return Field(
+        strict=True, ge=minimum, le=maximum, description=description, json_schema_extra={"unit": unit}, **default
+    )
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -77,19 +87,8 @@ LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20
 PhotoName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.(jpg|jpeg|png|webp)$")]
 
 
-class YearMonth(str):
-    """A year and month written ``YYYY-MM``, as on a Japanese export certificate."""
-
-    @property
-    def year(self) -> int:
-        return int(self[:4])
-
-    @property
-    def month(self) -> int:
-        return int(self[5:7])
-
-
-def parse_year_month(value: object, today: dt.date) -> YearMonth:
+def parse_year_month(value: object, today: dt.date) -> str:
+    """Check a ``YYYY-MM`` year and month, as on a Japanese export certificate."""
     if not isinstance(value, str) or not (match := YEAR_MONTH_PATTERN.match(value)):
         raise ValueError(f'must be a year and month written YYYY-MM, got "{value}"')
     year, month = int(match.group(1)), int(match.group(2))
@@ -97,7 +96,7 @@ def parse_year_month(value: object, today: dt.date) -> YearMonth:
         raise ValueError(f'month must be 01 to 12, got "{value}"')
     if not EARLIEST_YEAR <= year <= today.year + 1 or (year, month) > (today.year, today.month):
         raise ValueError(f'must be a month between {EARLIEST_YEAR}-01 and this month, got "{value}"')
-    return YearMonth(value)
+    return value
 
 
 class Vehicle(BaseModel):
@@ -138,7 +137,7 @@ class Vehicle(BaseModel):
     yard: Text = Field(description="Yard where the vehicle stands, e.g. Yokohama.")
     status: Status = Status.AVAILABLE
     price_usd: int = _whole("USD", 1, 5_000_000, "FOB price in whole US dollars.")
-    was_price_usd: int | None = _whole("USD", 1, 5_000_000, "Earlier FOB price, shown struck through.")
+    was_price_usd: int | None = _whole("USD", 1, 5_000_000, "Earlier FOB price, shown struck through.", default=None)
     photos: list[PhotoName] = Field(
         default_factory=list, max_length=40, description="Photo files in vehicles/<stock_no>/, first is the main one."
     )
@@ -146,7 +145,7 @@ class Vehicle(BaseModel):
 
     @field_validator("registration", "manufacture", mode="before")
     @classmethod
-    def _year_month(cls, value: object, info: ValidationInfo) -> YearMonth:
+    def _year_month(cls, value: object, info: ValidationInfo) -> str:
         # The loader passes "today" in the context so that a build is reproducible.
         today = (info.context or {}).get("today") or dt.date.today()
         return parse_year_month(value, today)
@@ -178,5 +177,9 @@ class Vehicle(BaseModel):
         return self.volume_litres / 1000
 
     @property
+    def registration_year(self) -> int:
+        return int(self.registration[:4])
+
+    @property
     def title(self) -> str:
-        return f"{self.registration[:4]} {self.make} {self.model}"
+        return f"{self.registration_year} {self.make} {self.model}"

@@ -1,0 +1,220 @@
+"""moto-backed fixtures: tables created from template.yaml, the cookie secret in SSM, stock synced into the table."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from carjunction.api.deps import Deps, build_deps
+from carjunction.api.logic.sync_catalogue import sync_catalogue
+from carjunction.api.mail import OutboxMailer
+from carjunction.api.routes import build_app
+from carjunction.api.routes.common import dispatch
+from carjunction.api.settings import Settings
+from carjunction.api.tables import create_tables
+from carjunction.catalogue import Catalogue, Vehicle
+from carjunction.catalogue.load import load_catalogue
+from tests.factories import vehicle_data
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = "https://www.example-exporter.test"
+REGION = "ap-northeast-1"
+
+
+@dataclass
+class Api:
+    """The three HTTP functions over one moto account, called with API Gateway HTTP API v2 events."""
+
+    deps: Deps
+    session: Any
+    outbox: OutboxMailer
+    catalogue: Catalogue
+
+    def call(self, function: str, event: dict[str, Any], deps: Deps | None = None) -> Response:
+        app = build_app(function, deps or self.deps)
+        return Response.of(dispatch(app, event, LambdaContext()))
+
+    def add_vehicle(self, **changes: Any) -> Vehicle:
+        vehicle = Vehicle.model_validate(vehicle_data(**changes))
+        self.catalogue = Catalogue(
+            vehicles=(*self.catalogue.vehicles, vehicle), shipping=self.catalogue.shipping, company=self.catalogue.company
+        )
+        sync_catalogue(self.deps.db, Catalogue((vehicle,), self.catalogue.shipping, self.catalogue.company))
+        return vehicle
+
+    def items(self) -> list[dict[str, Any]]:
+        return list(self.deps.db.client.scan(TableName=self.deps.db.table)["Items"])
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    cookies: list[str]
+    body: Any
+
+    @classmethod
+    def of(cls, result: dict[str, Any]) -> Response:
+        text = result.get("body") or ""
+        return cls(
+            status=int(result["statusCode"]),
+            headers={k.lower(): v for k, v in (result.get("headers") or {}).items()},
+            cookies=list(result.get("cookies") or []),
+            body=json.loads(text) if text else None,
+        )
+
+    def cookie(self) -> str:
+        """The member cookie as a browser would send it back."""
+        (set_cookie,) = [c for c in self.cookies if c.startswith("member=")]
+        return set_cookie.split(";", 1)[0]
+
+
+class LambdaContext:
+    function_name = "test"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:ap-northeast-1:123456789012:function:test"
+    aws_request_id = "req-test"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def event(
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    cookie: str | None = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    raw_body: str | None = None,
+    base64_body: bytes | None = None,
+    source_ip: str = "198.51.100.7",
+) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event, as CloudFront → API Gateway delivers it."""
+    text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
+    all_headers = {"content-type": "application/json", "origin": SITE, **(headers or {})}
+    if method == "GET":
+        all_headers.pop("origin")
+    result: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
+        "headers": all_headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "api",
+            "domainName": "api.example.test",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": source_ip, "userAgent": "t"},
+            "requestId": str(uuid.uuid4()),
+            "routeKey": f"{method} {path}",
+            "stage": "$default",
+            "time": "24/Nov/2026:20:00:00 +0000",
+            "timeEpoch": 1795550400000,
+        },
+        "isBase64Encoded": False,
+    }
+    if query:
+        result["queryStringParameters"] = query
+    if cookie:
+        result["cookies"] = [cookie]
+    if base64_body is not None:
+        result["body"] = base64.b64encode(base64_body).decode()
+        result["isBase64Encoded"] = True
+    elif text is not None:
+        result["body"] = text
+    return result
+
+
+def unique_email() -> str:
+    return f"buyer-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def unique_phone() -> str:
+    return f"+254 7{uuid.uuid4().int % 10**8:08d}"
+
+
+def member_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "name": "Amani Otieno",
+        "telephone": unique_phone(),
+        "email": unique_email(),
+        "country": "KE",
+        "port": "KEMBA",
+        **changes,
+    }
+
+
+def settings_for(tmp_path: Path, **changes: Any) -> Settings:
+    return Settings(
+        table_name=f"data-{uuid.uuid4().hex[:8]}",
+        idempotency_table_name=f"idem-{uuid.uuid4().hex[:8]}",
+        site_origin=SITE,
+        cookie_secret_parameter="/test/cookie-secret",
+        content_dir=ROOT / "content",
+        outbox_dir=tmp_path / "outbox",
+        **changes,
+    )
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        yield
+
+
+def make_api(tmp_path: Path, **changes: Any) -> Api:
+    settings = settings_for(tmp_path, **changes)
+    session = boto3.session.Session(region_name=REGION)
+    create_tables(
+        session.client("dynamodb"),
+        ROOT / "template.yaml",
+        {"DataTable": settings.table_name, "IdempotencyTable": settings.idempotency_table_name},
+    )
+    session.client("ssm").put_parameter(
+        Name=settings.cookie_secret_parameter, Value=uuid.uuid4().hex * 2, Type="SecureString"
+    )
+    deps = build_deps(settings, session, with_idempotency=True)
+    catalogue = load_catalogue(ROOT / "content")
+    assert settings.outbox_dir is not None
+    return Api(deps=deps, session=session, outbox=OutboxMailer(settings.outbox_dir), catalogue=catalogue)
+
+
+@pytest.fixture
+def api(aws: None, tmp_path: Path) -> Api:
+    return make_api(tmp_path)
+
+
+@pytest.fixture
+def signed_up(api: Api) -> Callable[..., tuple[str, dict[str, Any]]]:
+    """Sign a new member up; (cookie, the details they gave)."""
+
+    def sign_up(**changes: Any) -> tuple[str, dict[str, Any]]:
+        body = member_body(**changes)
+        response = api.call("register", event("POST", "/api/members", body))
+        assert response.status == 202, response.body
+        return response.cookie(), body
+
+    return sign_up
+
+
+def fixed_clock(moment: dt.datetime) -> Callable[[], dt.datetime]:
+    return lambda: moment

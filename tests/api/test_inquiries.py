@@ -1,0 +1,110 @@
+"""POST /api/inquiries through the inquiry function's handler."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from tests.api.conftest import Api, event, unique_email, unique_phone
+
+
+def inquiry(**changes: Any) -> dict[str, Any]:
+    return {
+        "name": "Grace Mwangi",
+        "email": unique_email(),
+        "telephone": unique_phone(),
+        "country": "KE",
+        "message": "Is the price negotiable? <script>alert(1)</script>",
+        **changes,
+    }
+
+
+def stored_inquiries(api: Api) -> list[dict[str, Any]]:
+    return [i for i in api.items() if i["sk"]["S"].startswith("INQUIRY#")]
+
+
+def test_an_inquiry_about_a_vehicle_is_stored_and_both_sides_are_told(api: Api) -> None:
+    # Given a vehicle in stock
+    vehicle = api.add_vehicle()
+    body = inquiry(stock_no=vehicle.stock_no)
+    # When a buyer asks about it
+    response = api.call("inquiry", event("POST", "/api/inquiries", body))
+    # Then it is stored with a received-at time and a reference, and staff and buyer get an e-mail
+    assert response.status == HTTPStatus.CREATED
+    reference = response.body["reference"]
+    (item,) = stored_inquiries(api)
+    assert item["reference"]["S"] == reference
+    assert item["received_at"]["S"] == response.body["received_at"]
+    assert item["stock_no"]["S"] == vehicle.stock_no
+    assert "member_id" not in item
+    sent = api.outbox.sent()
+    assert {e.to for e in sent} == {api.deps.settings.staff_email, body["email"]}
+    assert all(reference in e.subject for e in sent)
+    assert response.body["answer_within_hours"] == api.deps.company.answer_within_hours
+
+
+def test_a_signed_in_buyer_s_inquiry_is_linked_to_their_membership(
+    api: Api, signed_up: Callable[..., tuple[str, dict[str, Any]]]
+) -> None:
+    # Given a member
+    cookie, _ = signed_up()
+    me = api.call("register", event("GET", "/api/me", cookie=cookie)).body
+    # When they send a general inquiry
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(), cookie=cookie))
+    # Then it is stored in their own item collection
+    assert response.status == HTTPStatus.CREATED
+    (item,) = stored_inquiries(api)
+    assert item["member_id"]["S"] == me["member_id"]
+    assert item["pk"]["S"] == f"MEMBER#{me['member_id']}"
+
+
+def test_the_honeypot_looks_like_success_but_stores_and_sends_nothing(api: Api) -> None:
+    # When a bot fills the hidden field
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(website="http://spam.example")))
+    # Then it sees success, and nothing happens
+    assert response.status == HTTPStatus.CREATED
+    assert stored_inquiries(api) == []
+    assert api.outbox.sent() == []
+
+
+def test_an_unknown_stock_number_is_named_in_the_error(api: Api) -> None:
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(stock_no="NOPE-404")))
+    assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "stock_no" in response.body["error"]["fields"]
+    assert stored_inquiries(api) == []
+
+
+def test_invalid_fields_are_each_named(api: Api) -> None:
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(email="not-an-address", country="Kenya")))
+    assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.body["error"]["code"] == "invalid_fields"
+    assert {"email", "country"} <= set(response.body["error"]["fields"])
+
+
+def test_too_many_inquiries_from_one_address_are_refused_and_the_address_is_not_stored(api: Api) -> None:
+    # Given the hourly allowance is used up from one address
+    limit = api.deps.settings.inquiries_per_hour
+    for _ in range(limit):
+        assert api.call("inquiry", event("POST", "/api/inquiries", inquiry(), source_ip="203.0.113.9")).status == 201
+    # When one more arrives from it
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(), source_ip="203.0.113.9"))
+    # Then it is refused, another address is not, and no raw address is stored anywhere
+    assert response.status == HTTPStatus.TOO_MANY_REQUESTS
+    assert response.body["error"]["code"] == "rate_limited"
+    assert api.call("inquiry", event("POST", "/api/inquiries", inquiry(), source_ip="203.0.113.10")).status == 201
+    assert "203.0.113.9" not in str(api.items())
+
+
+def test_a_failed_notice_never_loses_the_inquiry(api: Api) -> None:
+    # Given the mail service is down
+    class BrokenMailer:
+        def send(self, email: object) -> None:
+            raise ConnectionError("mail service down")
+
+    api.deps.mailer = BrokenMailer()
+    # When an inquiry arrives
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry()))
+    # Then it is still stored and the buyer still gets their reference
+    assert response.status == HTTPStatus.CREATED
+    assert len(stored_inquiries(api)) == 1

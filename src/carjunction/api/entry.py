@@ -42,12 +42,4 @@ class Function:
 
         if self.app is None:
             self.build()
-        assert self.deps is not None  # noqa: S101 - set by build
-        if self.deps.idempotency is not None:
-            from carjunction.api.logic.place_order import idempotent  # noqa: PLC0415
-
-            run = self.deps.cache.get("place_order") or idempotent(self.deps)
-            self.deps.cache["place_order"] = run
-            # Lets Powertools stop an in-progress record from outliving this invocation.
-            self.deps.cache["idempotency_config"].register_lambda_context(context)
         return dispatch(self.app, event, context)

@@ -195,6 +195,12 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         log.warning("storage unreachable")
         return _unavailable()
 
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        # A bug: the type is logged (never the message, which might quote input) and the client gets the shape.
+        log.error("unexpected error", extra={"error_type": type(error).__name__})
+        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.")
+
     @app.exception_handler(HTTPClientError)
     def _http_client(_: Exception) -> Response:
         log.warning("storage connection failed")

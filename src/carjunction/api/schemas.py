@@ -141,7 +141,7 @@ class OrderOut(BaseModel):
     reserved_until: str
     created_at: str
     consignee: Party
-    notify_party: Party | None
+    notify_party: Party | None = None
     history: list[StatusChange]
     invoice: ProformaInvoice
 

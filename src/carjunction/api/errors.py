@@ -151,6 +151,17 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
         ConnectionError as BotoConnectionError,
     )
 
+    from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError  # noqa: PLC0415
+
+    @app.not_found
+    def _no_route(_: NotFoundError) -> Response:
+        return error_response(HTTPStatus.NOT_FOUND, "no_such_route", "There is no such API route.")
+
+    @app.exception_handler(ServiceError)
+    def _service_error(error: ServiceError) -> Response:
+        status = HTTPStatus(error.status_code)
+        return error_response(status, status.phrase.lower().replace(" ", "_"), str(error.msg))
+
     @app.exception_handler(ApiError)
     def _api_error(error: ApiError) -> Response:
         headers = {"Retry-After": RETRY_AFTER_SECONDS} if error.status == HTTPStatus.SERVICE_UNAVAILABLE else None

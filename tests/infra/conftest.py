@@ -1,0 +1,3 @@
+"""The moto fixtures of the API tests, shared with the template tests."""
+
+from tests.api.conftest import aws as aws

@@ -47,7 +47,9 @@ class Api:
     def add_vehicle(self, **changes: Any) -> Vehicle:
         vehicle = Vehicle.model_validate(vehicle_data(**changes))
         self.catalogue = Catalogue(
-            vehicles=(*self.catalogue.vehicles, vehicle), shipping=self.catalogue.shipping, company=self.catalogue.company
+            vehicles=(*self.catalogue.vehicles, vehicle),
+            shipping=self.catalogue.shipping,
+            company=self.catalogue.company,
         )
         sync_catalogue(self.deps.db, Catalogue((vehicle,), self.catalogue.shipping, self.catalogue.company))
         return vehicle

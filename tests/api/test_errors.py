@@ -80,7 +80,9 @@ def test_a_missing_and_an_over_long_field(api: Api) -> None:
 
 
 def test_a_post_from_another_site_is_403_and_one_without_origin_is_served(api: Api) -> None:
-    foreign = api.call("register", event("POST", "/api/members", member_body(), headers={"origin": "https://evil.test"}))
+    foreign = api.call(
+        "register", event("POST", "/api/members", member_body(), headers={"origin": "https://evil.test"})
+    )
     assert_error(foreign, HTTPStatus.FORBIDDEN, "bad_origin")
     plain = event("POST", "/api/members", member_body())
     del plain["headers"]["origin"]
@@ -93,7 +95,8 @@ def test_an_unknown_route_is_404_in_the_same_shape(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError"]
+    "code",
+    ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError"],
 )
 def test_a_throttled_order_is_503_half_writes_nothing_and_succeeds_on_retry(
     api: Api, signed_up: SignUp, code: str

@@ -84,8 +84,14 @@ def test_a_whole_journey_through_the_entry_points_logs_no_email_or_phone(handler
     inquiry = {"name": details["name"], "email": details["email"], "telephone": details["telephone"]}
     inquiry |= {"country": "KE", "message": f"Call me on {details['telephone']} or {details['email']}"}
     assert invoke(modules, "inquiry", event("POST", "/api/inquiries", inquiry, cookie=cookie)).status == 201
-    assert invoke(modules, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie)).status == 201
-    assert invoke(modules, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie)).status == 409
+    assert (
+        invoke(modules, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie)).status
+        == 201
+    )
+    assert (
+        invoke(modules, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie)).status
+        == 409
+    )
     bad = {**details, "email": details["email"] + "@", "telephone": details["telephone"] + "x"}
     assert invoke(modules, "register", event("POST", "/api/members", bad)).status == 422
     assert invoke(modules, "register", event("POST", "/api/session/link", {"email": details["email"]})).status == 202

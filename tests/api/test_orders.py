@@ -79,7 +79,9 @@ def test_sold_unknown_and_bad_port_orders_are_refused(api: Api, signed_up: SignU
     assert sold_response.status == HTTPStatus.CONFLICT
     unknown = api.call("order", event("POST", "/api/orders", order_body("NOSUCH-1"), cookie=cookie))
     assert unknown.status == HTTPStatus.NOT_FOUND
-    bad_port = api.call("order", event("POST", "/api/orders", order_body(available.stock_no, port="ZZZZZ"), cookie=cookie))
+    bad_port = api.call(
+        "order", event("POST", "/api/orders", order_body(available.stock_no, port="ZZZZZ"), cookie=cookie)
+    )
     assert bad_port.status == HTTPStatus.UNPROCESSABLE_ENTITY
     assert list(bad_port.body["error"]["fields"]) == ["port"]
 
@@ -113,7 +115,9 @@ def test_twenty_concurrent_orders_for_one_car_sell_it_once(api: Api, signed_up: 
 
     def order(cookie: str, index: int) -> None:
         start.wait()
-        response = api.call("order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie), instances[index])
+        response = api.call(
+            "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie), instances[index]
+        )
         with lock:
             results.append(response)
 

@@ -72,7 +72,9 @@ def test_taking_back_a_sold_status_makes_the_car_available_again(api: Api) -> No
     api.add_vehicle(**data)
     sync_catalogue(
         api.deps.db,
-        Catalogue((Vehicle.model_validate({**data, "status": "available"}),), api.catalogue.shipping, api.catalogue.company),
+        Catalogue(
+            (Vehicle.model_validate({**data, "status": "available"}),), api.catalogue.shipping, api.catalogue.company
+        ),
     )
     assert api.call("inquiry", event("GET", "/api/stock/status")).body == {"reserved": [], "sold": []}
 

@@ -12,7 +12,7 @@ from carjunction.api.deps import Deps
 from carjunction.api.errors import NotSignedIn
 from carjunction.api.logic.place_order import idempotent, place_order
 from carjunction.api.logic.read_orders import check_invoice, get_order, list_orders
-from carjunction.api.routes.common import client_address, current_member, json_response, new_resolver
+from carjunction.api.routes.common import documented, client_address, current_member, json_response, new_resolver
 from carjunction.api.schemas import InvoiceCheckOut, OrderIn, OrderList, OrderOut
 from carjunction.api.store.db import Item
 
@@ -26,7 +26,14 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
             raise NotSignedIn("Only members can order; sign in first.")
         return member
 
-    @app.post("/api/orders", tags=["orders"], summary="Reserve a vehicle; idempotent by idempotency_key")
+    @app.post(
+        "/api/orders",
+        tags=["orders"],
+        summary="Reserve a vehicle; idempotent by idempotency_key",
+        responses=documented(
+            HTTPStatus.CREATED, "Reserved; a replay of the same key returns the same order.", OrderOut
+        ),
+    )
     def post_order(body: OrderIn) -> Response[OrderOut]:
         if deps.idempotency is not None:
             run = deps.cache.get("place_order") or idempotent(deps)

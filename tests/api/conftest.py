@@ -163,7 +163,7 @@ def settings_for(tmp_path: Path, **changes: Any) -> Settings:
         table_name=f"data-{uuid.uuid4().hex[:8]}",
         idempotency_table_name=f"idem-{uuid.uuid4().hex[:8]}",
         site_origin=SITE,
-        cookie_secret_parameter="/test/cookie-secret",
+        cookie_secret_parameter="/test/cookie-secret",  # noqa: S106 - a parameter name
         content_dir=ROOT / "content",
         outbox_dir=tmp_path / "outbox",
         **changes,

@@ -132,3 +132,12 @@ def test_a_throttled_sign_up_is_503_and_leaves_no_half_member(api: Api) -> None:
     response = api.call("register", event("POST", "/api/members", member_body()))
     assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
     assert [i for i in api.items() if i["sk"]["S"] in ("PROFILE", "EMAIL")] == []
+
+
+def test_a_throttled_idempotency_table_is_503_and_no_order_is_written(api: Api, signed_up: SignUp) -> None:
+    cookie, _ = signed_up()
+    vehicle = api.add_vehicle()
+    fail_operation(api, "PutItem", "ProvisionedThroughputExceededException")
+    response = api.call("order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie))
+    assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
+    assert [i for i in api.items() if i["sk"]["S"].startswith("ORDER#")] == []

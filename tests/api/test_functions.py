@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 import io
-import logging
 import json
+import logging
 import subprocess
 import sys
 import uuid

@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from moto.dynamodb.responses import DynamoHandler
 
 from carjunction.api.deps import build_deps
 from tests.api.conftest import Api, Response, event
@@ -91,8 +92,6 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
     """DynamoDB applies each request atomically; moto's in-process backend does not (it deep-copies tables while
     other threads write). One lock per request restores DynamoDB's guarantee and nothing more: the race between
     the check and the write in *our* code is still exercised, since that spans separate requests."""
-    from moto.dynamodb.responses import DynamoHandler
-
     lock = threading.RLock()
     original = DynamoHandler.call_action
 

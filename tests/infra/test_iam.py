@@ -33,10 +33,10 @@ def resource_name(resource: Any) -> str:
         target = resource["Fn::GetAtt"]
         return str(target[0] if isinstance(target, list) else target.split(".")[0])
     if isinstance(resource, dict) and "Fn::Sub" in resource:
-        text = str(resource["Fn::Sub"])
-        if text.startswith("${") and "/index/" in text:
-            return text[2 : text.index(".")] + "/index"
-        if ":parameter" in text:
+        sub = str(resource["Fn::Sub"])
+        if sub.startswith("${") and "/index/" in sub:
+            return sub[2 : sub.index(".")] + "/index"
+        if ":parameter" in sub:
             return "parameter"
     raise AssertionError(f"unexpected resource form {resource!r}")
 
@@ -61,7 +61,7 @@ class Recorder:
         self.grants: set[Grant] = set()
 
     def __call__(self, params: dict[str, Any], event_name: str, **_: Any) -> None:
-        _, service, operation = event_name.split(".")
+        _event, service, operation = event_name.split(".")
         action = f"{SERVICE_PREFIX[service]}:{operation}"
         if service == "ssm":
             self.grants.add((action, "parameter"))

@@ -6,7 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from cfnlint.api import ManualArgs, lint
+from samtranslator.translator.transform import transform
 
+from carjunction.api.openapi import function_openapi
+from carjunction.api.routes import FUNCTIONS
 from carjunction.api.tables import load_template, table_definitions
 from tests.api.conftest import ROOT
 
@@ -23,8 +27,6 @@ def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any
 
 
 def test_cfn_lint_finds_nothing() -> None:
-    from cfnlint.api import ManualArgs, lint
-
     config = ManualArgs(regions=["ap-northeast-1", "us-east-1"])  # where it deploys, and CloudFront's home
     matches = lint(TEMPLATE.read_text(encoding="utf-8"), config=config)
     # Errors and warnings, as the cfn-lint command reports by default; informational hints are advice.
@@ -32,8 +34,6 @@ def test_cfn_lint_finds_nothing() -> None:
 
 
 def test_the_sam_transform_succeeds_offline(template: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    from samtranslator.translator.transform import transform
-
     class NoManagedPolicies:
         def load(self) -> dict[str, str]:
             return {}
@@ -102,8 +102,6 @@ def test_the_api_is_throttled_and_logs_no_visitor_address(template: dict[str, An
 
 
 def test_every_route_in_the_code_is_routed_to_its_function(template: dict[str, Any]) -> None:
-    from carjunction.api.routes import FUNCTIONS
-
     for function in FUNCTIONS:
         resource = template["Resources"][f"{function.capitalize()}Function"]
         routed = {
@@ -115,8 +113,6 @@ def test_every_route_in_the_code_is_routed_to_its_function(template: dict[str, A
 
 
 def code_routes(function: str) -> set[tuple[str, str]]:
-    from carjunction.api.openapi import function_openapi
-
     document = function_openapi(function)
     return {(method.upper(), path) for path, item in document["paths"].items() for method in item}
 

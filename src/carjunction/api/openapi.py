@@ -28,7 +28,7 @@ ERROR_STATUSES = {
 
 def _documentation_deps() -> Deps:
     # Building routes touches only the settings; nothing is called, so no AWS and no content is needed.
-    settings = Settings(table_name="documentation", site_origin="https://example.invalid", cookie_secret_parameter="-")
+    settings = Settings(table_name="documentation", site_origin="https://example.invalid", cookie_secret_parameter="-")  # noqa: S106 - a name
     return Deps(
         settings=settings,
         db=Db(client=None, table=settings.table_name),

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from carjunction.api.deps import Deps
 from carjunction.api.logic.create_inquiry import create_inquiry
 from carjunction.api.logic.quote_vehicle import quote_vehicle, stock_status
-from carjunction.api.routes.common import documented, client_address, current_member, json_response, new_resolver
+from carjunction.api.routes.common import client_address, current_member, documented, json_response, new_resolver
 from carjunction.api.schemas import InquiryIn, InquiryOut, PortCode, StockNo, StockStatusOut
 from carjunction.catalogue import Incoterm, Quote
 

@@ -12,7 +12,7 @@ from carjunction.api.deps import Deps
 from carjunction.api.errors import NotSignedIn
 from carjunction.api.logic.place_order import idempotent, place_order
 from carjunction.api.logic.read_orders import check_invoice, get_order, list_orders
-from carjunction.api.routes.common import documented, client_address, current_member, json_response, new_resolver
+from carjunction.api.routes.common import client_address, current_member, documented, json_response, new_resolver
 from carjunction.api.schemas import InvoiceCheckOut, OrderIn, OrderList, OrderOut
 from carjunction.api.store.db import Item
 

@@ -12,9 +12,9 @@ from carjunction.api.logic.manage_me import erase_me, export_me, member_out, upd
 from carjunction.api.logic.register_member import register_member
 from carjunction.api.logic.sign_in import request_sign_in, sign_in, sign_out
 from carjunction.api.routes.common import (
-    documented,
     client_address,
     current_member,
+    documented,
     json_response,
     member_cookie,
     new_resolver,

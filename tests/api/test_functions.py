@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from carjunction.api.routes import build_local_handler
 from tests.api.conftest import ROOT, Api, LambdaContext, Response, event, make_api, member_body
 from tests.api.test_orders import order_body
 
@@ -131,3 +132,22 @@ def test_importing_an_entry_point_is_fast_and_does_nothing(function: str) -> Non
     assert (boto3_loaded, botocore_loaded) == ("False", "False")
     # The target is 300 ms on Lambda; a shared CI core gets twice that before this test calls it a regression.
     assert float(seconds) < 0.6, seconds
+
+
+def test_the_local_stack_handler_routes_every_path_to_its_function(aws: None, tmp_path: Path) -> None:
+    # Given one handler for all routes, as the local server uses
+    api = make_api(tmp_path, cookie_secure=False)
+    handle = build_local_handler(api.deps)
+    vehicle = api.add_vehicle()
+    # When a buyer signs up, orders and reads the order through it
+    signed = Response.of(handle(event("POST", "/api/members", member_body()), LambdaContext()))
+    cookie = signed.cookie()
+    placed = Response.of(
+        handle(event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie), LambdaContext())
+    )
+    one = Response.of(handle(event("GET", f"/api/orders/{placed.body['order_no']}", cookie=cookie), LambdaContext()))
+    missing = Response.of(handle(event("GET", "/api/nowhere"), LambdaContext()))
+    # Then each reached the right function
+    assert (signed.status, placed.status, one.status) == (202, 201, 200)
+    assert one.body["order_no"] == placed.body["order_no"]
+    assert missing.status == 404 and missing.body["error"]["code"] == "no_such_route"

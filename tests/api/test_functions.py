@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
 import json
@@ -151,3 +152,24 @@ def test_the_local_stack_handler_routes_every_path_to_its_function(aws: None, tm
     assert (signed.status, placed.status, one.status) == (202, 201, 200)
     assert one.body["order_no"] == placed.body["order_no"]
     assert missing.status == 404 and missing.body["error"]["code"] == "no_such_route"
+
+
+def test_the_scheduled_release_entry_point_frees_nothing_early_and_reports_what_it_freed(
+    handlers: tuple[Api, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a fresh reservation
+    api, modules = handlers
+    vehicle = api.add_vehicle()
+    cookie = invoke(modules, "register", event("POST", "/api/members", member_body())).cookie()
+    assert (
+        invoke(modules, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie)).status
+        == 201
+    )
+    release = importlib.import_module("functions.release.app")
+    monkeypatch.setattr(release, "state", {})
+    # When the schedule fires before the deadline, nothing is released
+    assert release.lambda_handler({"source": "aws.scheduler"}, LambdaContext()) == {"released": []}
+    # and after it, the car is
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=api.deps.settings.reservation_days, minutes=1)
+    monkeypatch.setattr("carjunction.api.deps.utc_now", lambda: later)
+    assert release.lambda_handler({"source": "aws.scheduler"}, LambdaContext()) == {"released": [vehicle.stock_no]}

@@ -43,7 +43,11 @@ def function_openapi(function: str) -> dict[str, Any]:
     from carjunction.api.routes import build_app  # noqa: PLC0415
 
     app = build_app(function, _documentation_deps())
-    document: dict[str, Any] = json.loads(app.get_openapi_json_schema(title=TITLE, version=VERSION))
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
+
+    schemes = {"memberCookie": APIKey.model_validate({"in": APIKeyIn.cookie, "name": "member"})}
+    schema = app.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=schemes)  # type: ignore[arg-type]
+    document: dict[str, Any] = json.loads(schema)
     return document
 
 

@@ -20,6 +20,8 @@ from carjunction.api.logic.sign_in import identify_member
 from carjunction.api.store.db import Item
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# OpenAPI: routes that need the member cookie say so (the scheme is declared in api/openapi.py).
+MEMBER_ONLY: list[dict[str, list[str]]] = [{"memberCookie": []}]
 
 
 def parse_json(text: str) -> Any:

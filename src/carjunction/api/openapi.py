@@ -43,10 +43,9 @@ def function_openapi(function: str) -> dict[str, Any]:
     from carjunction.api.routes import build_app  # noqa: PLC0415
 
     app = build_app(function, _documentation_deps())
-    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
+    from carjunction.api.routes.common import security_schemes  # noqa: PLC0415
 
-    schemes = {"memberCookie": APIKey.model_validate({"in": APIKeyIn.cookie, "name": "member"})}
-    schema = app.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=schemes)  # type: ignore[arg-type]
+    schema = app.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=security_schemes())
     document: dict[str, Any] = json.loads(schema)
     return document
 

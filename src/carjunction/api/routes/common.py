@@ -24,6 +24,13 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MEMBER_ONLY: list[dict[str, list[str]]] = [{"memberCookie": []}]
 
 
+def security_schemes() -> dict[str, Any]:
+    """What MEMBER_ONLY refers to, for every OpenAPI document made from these resolvers."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
+
+    return {"memberCookie": APIKey.model_validate({"in": APIKeyIn.cookie, "name": "member"})}
+
+
 def parse_json(text: str) -> Any:
     """json.loads, with nesting too deep for the parser reported as bad JSON (400) rather than a crash."""
     try:

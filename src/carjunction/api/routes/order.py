@@ -67,6 +67,6 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     def get_invoice(
         code: Annotated[str, Path(pattern=r"^[0-9A-Za-z]{4}(-[0-9A-Za-z]{4}){3}$")],
     ) -> Response[InvoiceCheckOut]:
-        return json_response(HTTPStatus.OK, check_invoice(deps, code, client_address(app)))
+        return json_response(HTTPStatus.OK, check_invoice(deps, code, client_address(app, deps)))
 
     return app

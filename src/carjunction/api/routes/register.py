@@ -53,7 +53,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         ),
     )
     def post_member(body: MemberIn) -> Response[Accepted]:
-        token = register_member(deps, body, client_address(app))
+        token = register_member(deps, body, client_address(app, deps))
         return json_response(HTTPStatus.ACCEPTED, ACCEPTED, cookies=[member_cookie(deps, token)])
 
     @app.post(
@@ -63,7 +63,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         responses=documented(HTTPStatus.ACCEPTED, "Accepted, whether or not the address is a member's.", Accepted),
     )
     def post_session_link(body: SignInLinkIn) -> Response[Accepted]:
-        request_sign_in(deps, str(body.email), client_address(app))
+        request_sign_in(deps, str(body.email), client_address(app, deps))
         return json_response(HTTPStatus.ACCEPTED, ACCEPTED)
 
     @app.post("/api/session", tags=["members"], summary="Sign in with the token from the link")

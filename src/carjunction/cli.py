@@ -9,6 +9,7 @@ from pathlib import Path
 
 from carjunction.catalogue import CatalogueError, load_catalogue
 from carjunction.catalogue.schema import write_schemas
+from carjunction.ops.commands import add_commands
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -47,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     gen = commands.add_parser("schema", help="write the JSON Schemas for the files staff edit")
     gen.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write to (default: schemas)")
     gen.set_defaults(run=schema)
+
+    add_commands(commands)
     return root
 
 

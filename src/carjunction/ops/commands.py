@@ -1,0 +1,74 @@
+"""Staff subcommands of `carjunction`: new-vehicle, photos, deploy.
+
+Only argparse wiring lives here; boto3 and Pillow are imported inside the command functions so that
+`carjunction validate` (run on every commit by pre-commit) starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def deploy_command(args: argparse.Namespace) -> int:
+    import boto3  # noqa: PLC0415 - heavy, and only deploy needs it
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    from carjunction.ops.deploy import Clients, DeployError, DeploySettings, deploy, find_catalogue_sync  # noqa: PLC0415
+
+    settings = DeploySettings.from_env(
+        os.environ,
+        stack_name=args.stack,
+        region=args.region,
+        bucket=args.bucket,
+        distribution_id=args.distribution_id,
+        table_name=args.table,
+        content_dir=args.content,
+        site_dir=args.site,
+        skip_build=args.skip_build or None,
+        skip_sam=args.skip_sam or None,
+    )
+    session = boto3.Session(region_name=settings.region)
+    clients = Clients(
+        s3=session.client("s3"),
+        cloudfront=session.client("cloudfront"),
+        cloudformation=session.client("cloudformation"),
+        dynamodb=session.client("dynamodb"),
+    )
+    try:
+        report = deploy(settings, clients, catalogue_sync=find_catalogue_sync())
+    except DeployError as error:
+        print(f"deploy stopped: {error}", file=sys.stderr)
+        return 1
+    except (BotoCoreError, ClientError) as error:  # no credentials, no permission, throttled
+        print(f"deploy stopped: AWS refused a request: {error}", file=sys.stderr)
+        return 1
+    changed = len(report.site.changed_keys) if report.site else 0
+    print(f"deployed: {changed} site files changed, {report.vehicles_synced or 0} vehicles synced")
+    return 0
+
+
+def add_deploy(commands: Any) -> None:
+    sub = commands.add_parser(
+        "deploy",
+        help="validate, build, deploy the stack (with SAM), sync site and catalogue, invalidate the CDN",
+        description="Targets come from the CloudFormation stack's outputs unless given as options or "
+        "CARJUNCTION_STACK_NAME, CARJUNCTION_BUCKET, CARJUNCTION_DISTRIBUTION_ID, CARJUNCTION_TABLE_NAME.",
+    )
+    sub.add_argument("--stack", help="CloudFormation stack name (default: carjunction)")
+    sub.add_argument("--region", help="AWS region (default: from AWS_REGION or your AWS config)")
+    sub.add_argument("--bucket", help="site bucket, instead of the stack's SiteBucketName output")
+    sub.add_argument("--distribution-id", help="CloudFront distribution, instead of the DistributionId output")
+    sub.add_argument("--table", help="DynamoDB table, instead of the DataTableName output")
+    sub.add_argument("--content", type=Path, help="content folder (default: content)")
+    sub.add_argument("--site", type=Path, help="built site folder (default: site)")
+    sub.add_argument("--skip-build", action="store_true", help="sync the site/ already built")
+    sub.add_argument("--skip-sam", action="store_true", help="do not run sam build/deploy even if installed")
+    sub.set_defaults(run=deploy_command)
+
+
+def add_commands(commands: Any) -> None:
+    add_deploy(commands)

@@ -7,6 +7,7 @@ Only argparse wiring lives here; boto3 and Pillow are imported inside the comman
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -70,5 +71,69 @@ def add_deploy(commands: Any) -> None:
     sub.set_defaults(run=deploy_command)
 
 
+def find_variant_maker() -> Any:
+    """The site build's photo-variant maker (same code, same .cache/photos/), once the site package has one.
+
+    Returns None until then; the build makes the variants anyway, this only makes them ahead of it.
+    """
+    try:
+        module = importlib.import_module("carjunction.site.photo_variants")
+    except ImportError:
+        return None
+    return getattr(module, "make_variants", None)
+
+
+def photos_command(args: argparse.Namespace) -> int:
+    from carjunction.ops.ingest_photos import PhotoError, ingest_photos, originals  # noqa: PLC0415
+    from carjunction.ops.progress import Progress  # noqa: PLC0415
+
+    vehicles = args.content / "vehicles"
+    if args.all:
+        files = sorted(vehicles.glob("*.yaml"))
+    elif args.stock_no:
+        files = [vehicles / f"{args.stock_no}.yaml"]
+    else:
+        print("give a stock number, or --all", file=sys.stderr)
+        return 2
+    total = sum(len(originals(path.with_suffix(""))) for path in files)
+    progress = Progress(total, "photos")
+    make_variants = find_variant_maker()
+    failed = 0
+    for path in files:
+        try:
+            result = ingest_photos(path, max_side=args.max_side, progress=progress, make_variants=make_variants)
+        except (PhotoError, ValueError) as error:
+            print(f"{error}; nothing changed for {path.stem}", file=sys.stderr)
+            failed += 1
+            continue
+        for name in result.dropped:
+            print(f"{path.stem}: {name} was listed but is not in {path.with_suffix('')}; removed from the list")
+        if result.changed or not args.all:
+            if not result.changed:
+                detail = "nothing to change"
+            else:
+                detail = f"{len(result.encoded)} cleaned and resized, {len(result.renamed)} renamed"
+                detail += ", photos list updated" if result.yaml_changed else ""
+            print(f"{path.stem}: {len(result.photos)} photos ({detail})")
+    if failed:
+        print(f"{failed} vehicle(s) not done; fix the files named above and run again", file=sys.stderr)
+        return 1
+    print("done; now run `carjunction validate` and commit" if total else "no photos found")
+    return 0
+
+
+def add_photos(commands: Any) -> None:
+    sub = commands.add_parser(
+        "photos",
+        help="orient, strip metadata (GPS), resize and number the photos in content/vehicles/<stock_no>/",
+    )
+    sub.add_argument("stock_no", nargs="?", help="the vehicle whose folder to process")
+    sub.add_argument("--all", action="store_true", help="process every vehicle's folder")
+    sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    sub.add_argument("--max-side", type=int, default=2048, help="longest side in pixels (default: 2048)")
+    sub.set_defaults(run=photos_command)
+
+
 def add_commands(commands: Any) -> None:
+    add_photos(commands)
     add_deploy(commands)

@@ -7,6 +7,7 @@ Only argparse wiring lives here; boto3 and Pillow are imported inside the comman
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import os
 import sys
@@ -134,6 +135,71 @@ def add_photos(commands: Any) -> None:
     sub.set_defaults(run=photos_command)
 
 
+# Fields given as --<name>; options are repeated with --option.
+VEHICLE_OPTIONS = (
+    "stock_no", "make", "model", "grade", "model_code", "chassis_no", "registration", "manufacture",
+    "mileage_km", "engine_cc", "fuel", "transmission", "drive", "steering", "body_type", "doors", "seats",
+    "colour", "length_mm", "width_mm", "height_mm", "weight_kg", "condition_notes", "yard", "status",
+    "price_usd", "was_price_usd", "added",
+)  # fmt: skip
+
+
+def prompt(name: str, default: str | None, allowed: tuple[str, ...]) -> str:
+    from carjunction.ops.new_vehicle import describe_field  # noqa: PLC0415
+
+    hint = f" ({'/'.join(allowed)})" if allowed else ""
+    shown = f" [{default}]" if default else ""
+    return input(f"{name}{hint}{shown} - {describe_field(name)}\n> ")
+
+
+def new_vehicle_command(args: argparse.Namespace) -> int:
+    from carjunction.ops.new_vehicle import build_vehicle, next_stock_no, write_new  # noqa: PLC0415
+
+    vehicles = args.content / "vehicles"
+    today = dt.date.today()
+    if args.next_stock_no:
+        print(next_stock_no(vehicles, today))
+        return 0
+    given = {name: getattr(args, name) for name in VEHICLE_OPTIONS}
+    given["options"] = args.option or []
+    interactive = sys.stdin.isatty() and not args.no_input
+    try:
+        vehicle, problems = build_vehicle(given, vehicles, today=today, ask=prompt if interactive else None)
+    except (EOFError, KeyboardInterrupt):
+        print("\nstopped; nothing was written", file=sys.stderr)
+        return 1
+    if vehicle is None:
+        for problem in problems:
+            option = (problem.field or "").replace("_", "-")
+            flag = f" (give --{option})" if problem.message == "is required" else ""
+            print(f"{problem}{flag}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    try:
+        path = write_new(vehicles, vehicle)
+    except FileExistsError:
+        print(f"{vehicles}/{vehicle.stock_no}.yaml already exists; nothing was written", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    print(f"next: put its photos in {path.with_suffix('')}/ and run `carjunction photos {vehicle.stock_no}`")
+    return 0
+
+
+def add_new_vehicle(commands: Any) -> None:
+    sub = commands.add_parser(
+        "new-vehicle",
+        help="write a new vehicle file, asking for the fields (in a terminal) or taking them as options",
+    )
+    for name in VEHICLE_OPTIONS:
+        sub.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar=name.split("_")[-1].upper())
+    sub.add_argument("--option", action="append", help="a fitted option; repeat for each")
+    sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    sub.add_argument("--no-input", action="store_true", help="never ask; fail naming any missing field")
+    sub.add_argument("--next-stock-no", action="store_true", help="print the next free stock number and stop")
+    sub.set_defaults(run=new_vehicle_command)
+
+
 def add_commands(commands: Any) -> None:
+    add_new_vehicle(commands)
     add_photos(commands)
     add_deploy(commands)

@@ -14,6 +14,29 @@ from tests.ops.conftest import client, invalidated, new_bucket, new_distribution
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
+def a_table() -> str:
+    """A table keyed as the API's (pk/sk, gsi1), so that the catalogue sync runs for real once the API is merged."""
+    name = "cj-data-cli"
+    keys = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk", "gsi1sk")]
+    client("dynamodb").create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=keys,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "gsi1",
+                "KeySchema": [
+                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    return name
+
+
 @pytest.mark.usefixtures("aws")
 def test_deploy_command_syncs_a_built_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Given a built site, a bucket and a distribution given as options
@@ -24,7 +47,8 @@ def test_deploy_command_syncs_a_built_site(tmp_path: Path, capsys: pytest.Captur
     s3, cloudfront = client("s3"), client("cloudfront")
     bucket = new_bucket(s3)
     distribution = new_distribution(cloudfront, bucket)
-    args = ["deploy", "--bucket", bucket, "--distribution-id", distribution, "--skip-build", "--skip-sam"]
+    args = ["deploy", "--bucket", bucket, "--distribution-id", distribution, "--table", a_table()]
+    args += ["--skip-build", "--skip-sam"]
     # When deployed from the command line
     code = main([*args, "--content", str(CONTENT), "--site", str(site)])
     # Then both pages are uploaded and invalidated, and it says what it did

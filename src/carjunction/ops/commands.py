@@ -12,7 +12,10 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from carjunction.ops.ingest_photos import VariantMaker
 
 
 def deploy_command(args: argparse.Namespace) -> int:
@@ -72,7 +75,7 @@ def add_deploy(commands: Any) -> None:
     sub.set_defaults(run=deploy_command)
 
 
-def find_variant_maker() -> Any:
+def find_variant_maker() -> VariantMaker | None:
     """The site build's photo-variant maker (same code, same .cache/photos/), once the site package has one.
 
     Returns None until then; the build makes the variants anyway, this only makes them ahead of it.
@@ -81,7 +84,8 @@ def find_variant_maker() -> Any:
         module = importlib.import_module("carjunction.site.photo_variants")
     except ImportError:
         return None
-    return getattr(module, "make_variants", None)
+    maker: VariantMaker | None = getattr(module, "make_variants", None)
+    return maker
 
 
 def photos_command(args: argparse.Namespace) -> int:

@@ -64,7 +64,8 @@ def test_an_aws_refusal_is_a_message_not_a_traceback(tmp_path: Path, capsys: pyt
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
-    args = ["deploy", "--bucket", "no-such-bucket-cj", "--distribution-id", "E1", "--skip-build", "--skip-sam"]
+    args = ["deploy", "--bucket", "no-such-bucket-cj", "--distribution-id", "E1", "--table", "t"]
+    args += ["--skip-build", "--skip-sam"]
     code = main([*args, "--content", str(CONTENT), "--site", str(site)])
     err = capsys.readouterr().err
     assert code == 1

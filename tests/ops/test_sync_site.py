@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from carjunction.ops.sync_site import IMMUTABLE, SHORT, cache_control, content_type, sync_site
+from carjunction.ops.sync_site import IMMUTABLE, SHORT, SyncError, cache_control, content_type, sync_site
 from tests.ops.conftest import client, new_bucket
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -104,7 +104,7 @@ def test_an_unbuilt_site_is_refused_before_anything_is_deleted(tmp_path: Path) -
     empty = tmp_path / "empty"
     empty.mkdir()
     # When synced, Then it refuses and the bucket keeps its files
-    with pytest.raises(FileNotFoundError, match="build the site"):
+    with pytest.raises(SyncError, match="build the site"):
         sync_site(s3, bucket, empty)
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 9
 

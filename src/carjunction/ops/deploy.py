@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carjunction.catalogue import Catalogue, CatalogueError, load_catalogue
 from carjunction.ops.invalidate import invalidate_paths
-from carjunction.ops.sync_site import SyncResult, sync_site
+from carjunction.ops.sync_site import SyncError, SyncResult, sync_site
 
 Runner = Callable[[Sequence[str]], None]
 Say = Callable[[str], None]
@@ -187,7 +187,10 @@ def deploy(
         say(f"3/6 {SAM_INSTALL_HINT}")
     targets = resolve_targets(settings, clients.cloudformation, need_table=catalogue_sync is not None)
     say(f"4/6 syncing {settings.site_dir} to s3://{targets.bucket}")
-    report.site = sync_site(clients.s3, targets.bucket, settings.site_dir)
+    try:
+        report.site = sync_site(clients.s3, targets.bucket, settings.site_dir)
+    except SyncError as error:
+        raise DeployError(str(error)) from error
     say(f"    {len(report.site.uploaded)} uploaded, {len(report.site.deleted)} deleted, {report.site.unchanged} same")
     if catalogue_sync is None:
         say("5/6 catalogue sync skipped: the API package (carjunction.api) is not installed in this checkout")

@@ -11,6 +11,7 @@ import hashlib
 import mimetypes
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,10 @@ SHORT = "public, max-age=300"
 # Anything else without a hash in its name (photos, icons): a day in the browser.
 DAY = "public, max-age=86400"
 SHORT_SUFFIXES = {".html", ".json", ".xml", ".rss", ".atom", ".webmanifest", ".txt", ".csv"}
+
+
+class SyncError(Exception):
+    """The bucket cannot be synced; the message says why. Nothing was deleted unless said so."""
 
 
 @dataclass(frozen=True)
@@ -113,24 +118,27 @@ def _batches(keys: list[str], size: int = 1000) -> Iterator[list[str]]:
         yield keys[start : start + size]
 
 
-def sync_site(s3_client: Any, bucket: str, site_dir: Path, *, delete: bool = True) -> SyncResult:
+def sync_site(s3_client: Any, bucket: str, site_dir: Path, *, delete: bool = True, workers: int = 10) -> SyncResult:
     """Make the bucket hold exactly ``site_dir``: upload new and changed files, delete the rest."""
     if not (site_dir / "index.html").is_file():
-        raise FileNotFoundError(f"{site_dir}/index.html is missing: build the site before syncing it")
+        raise SyncError(f"{site_dir}/index.html is missing: build the site before syncing it")
     files = local_files(site_dir)
     remote = remote_etags(s3_client, bucket)
-    uploaded: list[str] = []
-    for key, path in files.items():
-        if remote.get(key) == md5_of(path):
-            continue
+    uploaded = [key for key, path in files.items() if remote.get(key) != md5_of(path)]
+
+    def upload(key: str) -> None:
         s3_client.put_object(
             Bucket=bucket,
             Key=key,
-            Body=path.read_bytes(),
+            Body=files[key].read_bytes(),
             ContentType=content_type(key),
             CacheControl=cache_control(key),
         )
-        uploaded.append(key)
+
+    # A first deploy of a large stock is tens of thousands of small PUTs: overlap their round trips.
+    # boto3 clients are thread-safe, and keep 10 connections by default; list() re-raises the first failure.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(upload, uploaded))
     stale = sorted(set(remote) - set(files)) if delete else []
     for batch in _batches(stale):
         response = s3_client.delete_objects(
@@ -138,5 +146,5 @@ def sync_site(s3_client: Any, bucket: str, site_dir: Path, *, delete: bool = Tru
         )
         if response.get("Errors"):
             first = response["Errors"][0]
-            raise RuntimeError(f"could not delete {first.get('Key')}: {first.get('Message')}")
+            raise SyncError(f"could not delete {first.get('Key')}: {first.get('Message')}")
     return SyncResult(uploaded=tuple(uploaded), deleted=tuple(stale), unchanged=len(files) - len(uploaded))

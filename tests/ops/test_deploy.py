@@ -185,3 +185,14 @@ def test_catalogue_sync_is_found_once_the_api_package_provides_it(monkeypatch: p
     # Then it calls the API's function with a Db handle for the table
     assert count == 7
     assert seen == [("dynamodb-client", "cj-data")]
+
+
+@pytest.mark.usefixtures("aws")
+def test_an_unbuilt_site_stops_the_deploy_with_a_message(tmp_path: Path) -> None:
+    s3 = client("s3")
+    bucket = new_bucket(s3)
+    settings = DeploySettings(
+        bucket=bucket, distribution_id="E1", content_dir=CONTENT, site_dir=tmp_path / "nothing", skip_build=True
+    )
+    with pytest.raises(DeployError, match="build the site"):
+        deploy(settings, clients(), run=Recorder(tmp_path), sam_available=False, say=lambda _: None)

@@ -164,9 +164,11 @@ def deploy(
     run: Runner = run_command,
     sam_available: bool | None = None,
     catalogue_sync: CatalogueSync | None = None,
-    say: Say = print,
+    say: Say | None = None,
 ) -> DeployReport:
     report = DeployReport()
+    # Flushed, so that the lines stay in order with the output of the commands it runs.
+    say = say or (lambda line: print(line, flush=True))
     say("1/6 validating the stock")
     try:
         catalogue = load_catalogue(settings.content_dir)

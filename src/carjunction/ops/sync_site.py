@@ -46,7 +46,7 @@ CONTENT_TYPES = {
 
 # Material names its bundles assets/javascripts/bundle.<hash>.min.js and the like; a photo variant
 # whose name carries a content hash (01-480.<hash>.webp) is just as safe to keep forever.
-FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,64}(\.min)?\.[A-Za-z0-9]+$")
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{8,64}(\.min)?(\.[A-Za-z0-9]+)+$")  # also their .map files
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Pages, the stock index and feeds: the edge copy is invalidated on every deploy, so this only bounds

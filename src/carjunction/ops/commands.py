@@ -153,7 +153,8 @@ def prompt(name: str, default: str | None, allowed: tuple[str, ...]) -> str:
 
     hint = f" ({'/'.join(allowed)})" if allowed else ""
     shown = f" [{default}]" if default else ""
-    return input(f"{name}{hint}{shown} - {describe_field(name)}\n> ")
+    about = describe_field(name)
+    return input(f"{name}{hint}{shown}{' - ' + about if about else ''}\n> ")
 
 
 def new_vehicle_command(args: argparse.Namespace) -> int:

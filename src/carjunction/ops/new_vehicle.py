@@ -93,7 +93,7 @@ def choices(name: str) -> tuple[str, ...]:
 
 
 def describe_field(name: str) -> str:
-    return Vehicle.model_fields[name].description or name.replace("_", " ")
+    return Vehicle.model_fields[name].description or ""
 
 
 def ask_missing(values: dict[str, Any], ask: Ask, names: tuple[str, ...]) -> None:
@@ -156,5 +156,8 @@ def build_vehicle(
         for problem in problems:
             say(f"  {problem.field or 'file'}: {problem.message}")
         wrong = tuple(dict.fromkeys(re.split(r"[.\[]", p.field)[0] for p in problems if p.field))
-        ask_missing(values, ask, tuple(name for name in wrong if name in Vehicle.model_fields))
+        wrong = tuple(name for name in wrong if name in Vehicle.model_fields)
+        for name in wrong:  # offer the default again, not the wrong answer
+            values[name] = next_stock_no(vehicles_dir, today) if name == "stock_no" else DEFAULTS.get(name)
+        ask_missing(values, ask, wrong)
     return check(coerce(values), f"vehicles/{values.get('stock_no')}.yaml", today)

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv build serve test lint typecheck validate clean
+.PHONY: venv build serve test lint typecheck validate clean deploy
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ typecheck: venv
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# Validate, build, `sam build && sam deploy` (when the SAM CLI is installed), sync site/ and the
+# catalogue, invalidate the changed paths. Needs AWS credentials; see "Staff guide" in the README.
+deploy: venv
+	$(BIN)/carjunction deploy
 
 clean:
 	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache

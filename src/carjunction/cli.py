@@ -9,6 +9,7 @@ from pathlib import Path
 
 from carjunction.catalogue import CatalogueError, load_catalogue
 from carjunction.catalogue.schema import write_schemas
+from carjunction.ops.commands import add_commands
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -68,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--out", type=Path, default=Path("openapi.json"), help="file to write (default: openapi.json)")
     api.add_argument("--check", action="store_true", help="only check that the file is current")
     api.set_defaults(run=openapi)
+    add_commands(commands)
     return root
 
 

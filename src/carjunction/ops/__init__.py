@@ -1,0 +1,1 @@
+"""Staff and operator tools: adding a car, ingesting photos, deploying. Heavy imports stay inside functions."""

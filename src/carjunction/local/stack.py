@@ -18,7 +18,7 @@ from carjunction.local.server import make_server
 
 REGION = "ap-northeast-1"
 TABLES = {"DataTable": "carjunction-local", "IdempotencyTable": "carjunction-local-idempotency"}
-SECRET_PARAMETER = "/carjunction/local/cookie-secret"
+SECRET_PARAMETER = "/carjunction/local/cookie-secret"  # noqa: S105 - a parameter name, not a secret
 HTTP_FUNCTIONS = ("inquiry", "register", "order")
 
 
@@ -51,9 +51,9 @@ class LocalSession:
         import boto3  # noqa: PLC0415
 
         self.endpoint = endpoint
-        self._session = boto3.session.Session(
+        self._session: Any = boto3.session.Session(
             aws_access_key_id="local",
-            aws_secret_access_key="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto accepts anything
             region_name=REGION,
         )
 
@@ -161,7 +161,7 @@ def build_functions(config: StackConfig, session: LocalSession) -> dict[str, Cal
     from carjunction.api.routes import build_app  # noqa: PLC0415
 
     settings = local_settings(config)
-    functions = {}
+    functions: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
     for name in HTTP_FUNCTIONS:
         function = Function(name, Logger(service=name, level="WARNING"))
         # What Function.build does on a cold start, with local settings instead of Lambda's environment.

@@ -39,3 +39,16 @@ test: lint typecheck
 
 clean:
 	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache
+
+# `sam build` calls these (BuildMethod: makefile in template.yaml) with ARTIFACTS_DIR set.
+# Each function gets the package, the entry points and the two data files it reads; vehicles come
+# from DynamoDB. Wheels are fetched for the Lambda platform (arm64, Python 3.13), not this machine.
+LAMBDA_REQUIREMENTS := 'aws-lambda-powertools>=3.10,<4' 'pydantic[email]>=2.7,<3' 'pyyaml>=6.0,<7'
+
+build-InquiryFunction build-RegisterFunction build-OrderFunction build-ReleaseFunction:
+	$(PYTHON) -m pip install --quiet --target "$(ARTIFACTS_DIR)" --platform manylinux2014_aarch64 \
+		--implementation cp --python-version 3.13 --only-binary=:all: $(LAMBDA_REQUIREMENTS)
+	cp -r src/carjunction functions "$(ARTIFACTS_DIR)/"
+	mkdir -p "$(ARTIFACTS_DIR)/content/shipping"
+	cp content/company.yaml "$(ARTIFACTS_DIR)/content/company.yaml"
+	cp content/shipping/ports.yaml "$(ARTIFACTS_DIR)/content/shipping/ports.yaml"

@@ -12,7 +12,7 @@ from carjunction.api.logs import RedactingFormatter
 
 logger = Logger(service="inquiry", logger_formatter=RedactingFormatter())
 metrics = Metrics(namespace="CarJunction", service="inquiry")
-function = Function("inquiry", logger)
+function = Function("inquiry", logger, metrics)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

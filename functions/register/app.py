@@ -12,7 +12,7 @@ from carjunction.api.logs import RedactingFormatter
 
 logger = Logger(service="register", logger_formatter=RedactingFormatter())
 metrics = Metrics(namespace="CarJunction", service="register")
-function = Function("register", logger)
+function = Function("register", logger, metrics)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

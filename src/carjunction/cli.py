@@ -36,6 +36,22 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def openapi(args: argparse.Namespace) -> int:
+    from carjunction.api.openapi import render_openapi  # noqa: PLC0415 - keeps the other commands fast
+
+    text = render_openapi()
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        if current != text:
+            print(f"{args.out} is out of date; run `carjunction openapi` and commit it.", file=sys.stderr)
+            return 1
+        print(f"{args.out} is current.")
+        return 0
+    args.out.write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="carjunction", description="Car Junction storefront tools.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -47,6 +63,11 @@ def parser() -> argparse.ArgumentParser:
     gen = commands.add_parser("schema", help="write the JSON Schemas for the files staff edit")
     gen.add_argument("--out", type=Path, default=Path("schemas"), help="folder to write to (default: schemas)")
     gen.set_defaults(run=schema)
+
+    api = commands.add_parser("openapi", help="write the API's OpenAPI document, generated from the code")
+    api.add_argument("--out", type=Path, default=Path("openapi.json"), help="file to write (default: openapi.json)")
+    api.add_argument("--check", action="store_true", help="only check that the file is current")
+    api.set_defaults(run=openapi)
     return root
 
 

@@ -6,7 +6,8 @@ import logging
 import os
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
 from carjunction.api.deps import Deps, build_deps
 from carjunction.api.settings import Settings
@@ -23,9 +24,10 @@ def share_logging(logger: Logger) -> None:
 class Function:
     """One Lambda function's resolver, built on the first event (nothing at import)."""
 
-    def __init__(self, name: str, logger: Logger) -> None:
+    def __init__(self, name: str, logger: Logger, metrics: Metrics) -> None:
         self.name = name
         self.logger = logger
+        self.metrics = metrics
         self.deps: Deps | None = None
         self.app: Any = None
 
@@ -42,12 +44,9 @@ class Function:
 
         if self.app is None:
             self.build()
-        assert self.deps is not None  # noqa: S101 - set by build
-        if self.deps.idempotency is not None:
-            from carjunction.api.logic.place_order import idempotent  # noqa: PLC0415
-
-            run = self.deps.cache.get("place_order") or idempotent(self.deps)
-            self.deps.cache["place_order"] = run
-            # Lets Powertools stop an in-progress record from outliving this invocation.
-            self.deps.cache["idempotency_config"].register_lambda_context(context)
-        return dispatch(self.app, event, context)
+        result = dispatch(self.app, event, context)
+        status = int(result.get("statusCode", 500))
+        # The route template and the status only: never the path's values, the query or the body.
+        self.logger.info("answered", extra={"route": event.get("routeKey"), "status": status})
+        self.metrics.add_metric(name=f"Status{status // 100}xx", unit=MetricUnit.Count, value=1)
+        return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +98,7 @@ def error_response(
     message: str,
     fields: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> Response[Any]:
     from aws_lambda_powertools.event_handler import Response  # noqa: PLC0415 - lazy: cold import budget
 
     all_headers = {"Cache-Control": "no-store", **(headers or {})}
@@ -138,33 +139,34 @@ def validation_fields(errors: Any) -> tuple[bool, dict[str, str]]:
 
 
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    from aws_lambda_powertools.event_handler.exceptions import ServiceError  # noqa: PLC0415
     from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError  # noqa: PLC0415
     from aws_lambda_powertools.utilities.idempotency.exceptions import (  # noqa: PLC0415
         IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
         IdempotencyValidationError,
     )
-    from botocore.exceptions import (  # noqa: PLC0415
-        ClientError,
-        HTTPClientError,
-    )
-    from botocore.exceptions import (
-        ConnectionError as BotoConnectionError,
-    )
+    from botocore.exceptions import ClientError, HTTPClientError  # noqa: PLC0415
+    from botocore.exceptions import ConnectionError as BotoConnectionError  # noqa: PLC0415
 
-    @app.exception_handler(ApiError)
-    def _api_error(error: ApiError) -> Response:
+    def no_route(_: Exception) -> Response[Any]:
+        return error_response(HTTPStatus.NOT_FOUND, "no_such_route", "There is no such API route.")
+
+    def service_error(error: ServiceError) -> Response[Any]:
+        status = HTTPStatus(error.status_code)
+        return error_response(status, status.phrase.lower().replace(" ", "_"), str(error.msg))
+
+    def api_error(error: ApiError) -> Response[Any]:
         headers = {"Retry-After": RETRY_AFTER_SECONDS} if error.status == HTTPStatus.SERVICE_UNAVAILABLE else None
         return error_response(error.status, error.code, error.message, error.fields, headers)
 
-    @app.exception_handler(RequestValidationError)
-    def _invalid(error: RequestValidationError) -> Response:
+    def invalid(error: RequestValidationError) -> Response[Any]:
         bad_json, fields = validation_fields(error.errors())
         if bad_json and not fields:
             return error_response(HTTPStatus.BAD_REQUEST, "bad_json", "The body is not valid JSON.")
         return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, Invalid.code, "Some fields are not valid.", fields)
 
-    @app.exception_handler(IdempotencyAlreadyInProgressError)
-    def _in_progress(_: Exception) -> Response:
+    def in_progress(_: Exception) -> Response[Any]:
         return error_response(
             HTTPStatus.CONFLICT,
             "in_progress",
@@ -172,8 +174,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
 
-    @app.exception_handler(IdempotencyValidationError)
-    def _key_reused(_: Exception) -> Response:
+    def key_reused(_: Exception) -> Response[Any]:
         return error_response(
             HTTPStatus.UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
@@ -181,27 +182,43 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
             {"idempotency_key": "was used for another order"},
         )
 
-    @app.exception_handler(ClientError)
-    def _dynamodb(error: ClientError) -> Response:
+    def aws_error(error: ClientError) -> Response[Any]:
         code = str(error.response.get("Error", {}).get("Code", ""))
         if code in TRANSIENT_DYNAMODB_CODES:
             log.warning("storage busy", extra={"aws_error_code": code})
-            return _unavailable()
+            return unavailable()
         log.error("unexpected AWS error", extra={"aws_error_code": code})
         return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.")
 
-    @app.exception_handler(BotoConnectionError)
-    def _unreachable(_: Exception) -> Response:
-        log.warning("storage unreachable")
-        return _unavailable()
+    def unreachable(error: Exception) -> Response[Any]:
+        log.warning("storage unreachable", extra={"error_type": type(error).__name__})
+        return unavailable()
 
-    @app.exception_handler(HTTPClientError)
-    def _http_client(_: Exception) -> Response:
-        log.warning("storage connection failed")
-        return _unavailable()
+    def unexpected(error: Exception) -> Response[Any]:
+        # A bug: the type is logged (never the message, which might quote input) and the client gets the shape.
+        log.error("unexpected error", extra={"error_type": type(error).__name__})
+        return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.")
+
+    app.not_found(no_route)
+    # Powertools picks the handler of the nearest class in the exception's MRO, so the specific ones win.
+    handlers: list[tuple[type[Exception], Callable[[Any], Response[Any]]]] = [
+        (ServiceError, service_error),
+        (ApiError, api_error),
+        (RequestValidationError, invalid),
+        (IdempotencyAlreadyInProgressError, in_progress),
+        (IdempotencyValidationError, key_reused),
+        # The idempotency table could not be read or written: as busy as a throttled table.
+        (IdempotencyPersistenceLayerError, unreachable),
+        (ClientError, aws_error),
+        (BotoConnectionError, unreachable),
+        (HTTPClientError, unreachable),
+        (Exception, unexpected),
+    ]
+    for exception, handler in handlers:
+        app.exception_handler(exception)(handler)
 
 
-def _unavailable() -> Response:
+def unavailable() -> Response[Any]:
     return error_response(
         HTTPStatus.SERVICE_UNAVAILABLE,
         Unavailable.code,

@@ -141,7 +141,7 @@ class OrderOut(BaseModel):
     reserved_until: str
     created_at: str
     consignee: Party
-    notify_party: Party | None
+    notify_party: Party | None = None
     history: list[StatusChange]
     invoice: ProformaInvoice
 
@@ -169,3 +169,14 @@ class ExportOut(BaseModel):
     member: MemberOut
     inquiries: list[dict[str, str]]
     orders: list[OrderOut]
+
+
+# --- errors -------------------------------------------------------------------------------------
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable identifier to branch on, e.g. vehicle_unavailable.")
+    message: str = Field(description="For developers; the site shows its own words for each code.")
+    fields: dict[str, str] = Field(description="Field name (dotted for nested fields) → why it is not valid.")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

@@ -13,5 +13,5 @@ HOUR = 3600
 def limit_rate(deps: Deps, bucket: str, client_address: str, per_hour: int) -> None:
     client_hash = keyed_hash(deps.secret(), "client", client_address)[:32]
     now = int(deps.clock().timestamp())
-    if not rate_limits.take(deps.db, bucket, client_hash, per_hour, HOUR, now):
+    if not rate_limits.take(deps.db, bucket, client_hash, limit=per_hour, window_seconds=HOUR, now=now):
         raise RateLimited("Too many requests from this address; try again later.")

@@ -40,16 +40,16 @@ def idempotent(deps: Deps) -> Callable[..., OrderOut]:
     )
     deps.cache["idempotency_config"] = config
 
-    @idempotent_function(
+    def run(*, request: dict[str, Any], member: Item) -> OrderOut:
+        return reserve_vehicle(deps, member, request)
+
+    wrapped: Callable[..., OrderOut] = idempotent_function(
         data_keyword_argument="request",
         persistence_store=deps.idempotency,
         config=config,
         output_serializer=PydanticSerializer(model=OrderOut),
-    )
-    def run(*, request: dict[str, Any], member: Item) -> OrderOut:
-        return reserve_vehicle(deps, member, request)
-
-    return run  # type: ignore[no-any-return]
+    )(run)
+    return wrapped
 
 
 def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderOut:
@@ -109,7 +109,7 @@ def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderO
 
 
 def notify(deps: Deps, member: Item, order: OrderOut) -> None:
-    values = {
+    values: dict[str, Any] = {
         "order_no": order.order_no,
         "stock_no": order.stock_no,
         "vehicle": order.vehicle,

@@ -28,14 +28,14 @@ def new_resolver(deps: Deps) -> APIGatewayHttpResolver:
     return app
 
 
-def origin_guard(site_origin: str) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response]:
+def origin_guard(site_origin: str) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response[Any]]:
     """Refuse state-changing requests that a browser sent from another site (CSRF).
 
     Browsers always send Origin on cross-site POST/PATCH/DELETE; a request without Origin comes from a
     non-browser client, which holds no victim's cookie, so it is let through.
     """
 
-    def guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response:
+    def guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
         event = app.current_event
         origin = event.headers.get("origin")
         if event.http_method in UNSAFE_METHODS and origin is not None and origin != site_origin:
@@ -90,9 +90,17 @@ def member_cookie(deps: Deps, token: str, max_age: int = cookie.MAX_AGE_SECONDS)
     )
 
 
+def documented(status: HTTPStatus, description: str, model: type[Any] | None = None) -> dict[int, Any]:
+    """The success response of a route that does not answer 200, for the OpenAPI document."""
+    response: dict[str, Any] = {"description": description}
+    if model is not None:
+        response["content"] = {"application/json": {"model": model}}
+    return {int(status): response}
+
+
 def json_response(
     status: HTTPStatus, body: Any, cookies: list[Cookie] | None = None, cache: str = "no-store"
-) -> Response:
+) -> Response[Any]:
     return Response(
         status_code=status,
         content_type="application/json",

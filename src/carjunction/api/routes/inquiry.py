@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from carjunction.api.deps import Deps
 from carjunction.api.logic.create_inquiry import create_inquiry
 from carjunction.api.logic.quote_vehicle import quote_vehicle, stock_status
-from carjunction.api.routes.common import client_address, current_member, json_response, new_resolver
+from carjunction.api.routes.common import client_address, current_member, documented, json_response, new_resolver
 from carjunction.api.schemas import InquiryIn, InquiryOut, PortCode, StockNo, StockStatusOut
 from carjunction.catalogue import Incoterm, Quote
 
@@ -19,7 +19,12 @@ from carjunction.catalogue import Incoterm, Quote
 def build(deps: Deps) -> APIGatewayHttpResolver:
     app = new_resolver(deps)
 
-    @app.post("/api/inquiries", tags=["inquiries"], summary="Ask about a vehicle or in general")
+    @app.post(
+        "/api/inquiries",
+        tags=["inquiries"],
+        summary="Ask about a vehicle or in general",
+        responses=documented(HTTPStatus.CREATED, "Stored; staff answer within the promised hours.", InquiryOut),
+    )
     def post_inquiry(body: InquiryIn) -> Response[InquiryOut]:
         member = current_member(app, deps)
         member_id = str(member["member_id"]) if member else None

@@ -10,9 +10,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from carjunction.api.deps import Deps
 from carjunction.api.errors import NotSignedIn
-from carjunction.api.logic.place_order import place_order
+from carjunction.api.logic.place_order import idempotent, place_order
 from carjunction.api.logic.read_orders import check_invoice, get_order, list_orders
-from carjunction.api.routes.common import client_address, current_member, json_response, new_resolver
+from carjunction.api.routes.common import client_address, current_member, documented, json_response, new_resolver
 from carjunction.api.schemas import InvoiceCheckOut, OrderIn, OrderList, OrderOut
 from carjunction.api.store.db import Item
 
@@ -26,8 +26,20 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
             raise NotSignedIn("Only members can order; sign in first.")
         return member
 
-    @app.post("/api/orders", tags=["orders"], summary="Reserve a vehicle; idempotent by idempotency_key")
+    @app.post(
+        "/api/orders",
+        tags=["orders"],
+        summary="Reserve a vehicle; idempotent by idempotency_key",
+        responses=documented(
+            HTTPStatus.CREATED, "Reserved; a replay of the same key returns the same order.", OrderOut
+        ),
+    )
     def post_order(body: OrderIn) -> Response[OrderOut]:
+        if deps.idempotency is not None:
+            run = deps.cache.get("place_order") or idempotent(deps)
+            deps.cache["place_order"] = run
+            # Lets Powertools expire an in-progress record with this invocation rather than after an hour.
+            deps.cache["idempotency_config"].register_lambda_context(app.lambda_context)
         return json_response(HTTPStatus.CREATED, place_order(deps, signed_in(), body))
 
     @app.get("/api/orders", tags=["orders"], summary="The member's own orders")

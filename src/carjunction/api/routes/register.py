@@ -11,7 +11,14 @@ from carjunction.api.errors import NotSignedIn
 from carjunction.api.logic.manage_me import erase_me, export_me, member_out, update_me
 from carjunction.api.logic.register_member import register_member
 from carjunction.api.logic.sign_in import request_sign_in, sign_in, sign_out
-from carjunction.api.routes.common import client_address, current_member, json_response, member_cookie, new_resolver
+from carjunction.api.routes.common import (
+    client_address,
+    current_member,
+    documented,
+    json_response,
+    member_cookie,
+    new_resolver,
+)
 from carjunction.api.schemas import (
     Accepted,
     ExportOut,
@@ -36,12 +43,24 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
             raise NotSignedIn("Sign in first.")
         return member
 
-    @app.post("/api/members", tags=["members"], summary="Become a member; sets the member cookie")
+    @app.post(
+        "/api/members",
+        tags=["members"],
+        summary="Become a member; sets the member cookie",
+        responses=documented(
+            HTTPStatus.ACCEPTED, "Accepted; an address already registered gets a sign-in link.", Accepted
+        ),
+    )
     def post_member(body: MemberIn) -> Response[Accepted]:
         token = register_member(deps, body, client_address(app))
         return json_response(HTTPStatus.ACCEPTED, ACCEPTED, cookies=[member_cookie(deps, token)])
 
-    @app.post("/api/session/link", tags=["members"], summary="E-mail a one-time sign-in link")
+    @app.post(
+        "/api/session/link",
+        tags=["members"],
+        summary="E-mail a one-time sign-in link",
+        responses=documented(HTTPStatus.ACCEPTED, "Accepted, whether or not the address is a member's.", Accepted),
+    )
     def post_session_link(body: SignInLinkIn) -> Response[Accepted]:
         request_sign_in(deps, str(body.email), client_address(app))
         return json_response(HTTPStatus.ACCEPTED, ACCEPTED)
@@ -52,7 +71,12 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         member_id = token.split(".")[1]
         return json_response(HTTPStatus.OK, SignedIn(member_id=member_id), cookies=[member_cookie(deps, token)])
 
-    @app.delete("/api/session", tags=["members"], summary="Sign out on every device")
+    @app.delete(
+        "/api/session",
+        tags=["members"],
+        summary="Sign out on every device",
+        responses=documented(HTTPStatus.NO_CONTENT, "Signed out; the cookie is cleared."),
+    )
     def delete_session() -> Response[None]:
         sign_out(deps, current_member(app, deps))
         return Response(
@@ -69,7 +93,12 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     def patch_me(body: MemberPatch) -> Response[MemberOut]:
         return json_response(HTTPStatus.OK, update_me(deps, signed_in(), body))
 
-    @app.delete("/api/me", tags=["members"], summary="Erase the membership; orders are kept without personal data")
+    @app.delete(
+        "/api/me",
+        tags=["members"],
+        summary="Erase the membership; orders are kept without personal data",
+        responses=documented(HTTPStatus.NO_CONTENT, "Erased; the cookie is cleared."),
+    )
     def delete_me() -> Response[None]:
         erase_me(deps, signed_in())
         return Response(

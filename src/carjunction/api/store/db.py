@@ -19,8 +19,8 @@ def encode(value: Any) -> dict[str, Any]:
         return {"NULL": True}
     if isinstance(value, bool):
         return {"BOOL": value}
-    if isinstance(value, int):
-        return {"N": str(value)}
+    if isinstance(value, int | float):
+        return {"N": repr(value)}
     if isinstance(value, str):
         return {"S": value}
     if isinstance(value, list | tuple):
@@ -35,7 +35,7 @@ def decode(attribute: dict[str, Any]) -> Any:
     if kind == "S":
         return value
     if kind == "N":
-        return int(value)
+        return int(value) if value.lstrip("-").isdigit() else float(value)
     if kind == "BOOL":
         return bool(value)
     if kind == "NULL":

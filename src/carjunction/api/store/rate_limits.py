@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 from carjunction.api.store.db import Db, error_code, key
 
 
-def take(db: Db, bucket: str, client_hash: str, limit: int, window_seconds: int, now: int) -> bool:
+def take(db: Db, bucket: str, client_hash: str, *, limit: int, window_seconds: int, now: int) -> bool:
     """Count one request; False when the window's limit is already reached."""
     window = now - now % window_seconds
     try:

@@ -1,0 +1,143 @@
+"""One error shape for every failure, and never a 500 for bad input or a busy table."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from botocore.exceptions import EndpointConnectionError
+
+from tests.api.conftest import Api, event, member_body
+from tests.api.test_orders import order_body
+
+SignUp = Callable[..., tuple[str, dict[str, Any]]]
+
+
+class FakeHttp:
+    status_code = 400
+
+
+def fail_operation(api: Api, operation: str, code: str | None = None, exception: Exception | None = None) -> None:
+    """Make every ``operation`` on the functions' DynamoDB client fail, as a throttled or unreachable table does."""
+
+    def short_circuit(**_: Any) -> Any:
+        if exception is not None:
+            raise exception
+        return FakeHttp(), {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {}}
+
+    api.deps.db.client.meta.events.register(f"before-call.dynamodb.{operation}", short_circuit, unique_id="inject")
+
+
+def heal(api: Api, operation: str) -> None:
+    api.deps.db.client.meta.events.unregister(f"before-call.dynamodb.{operation}", unique_id="inject")
+
+
+def assert_error(response: Any, status: HTTPStatus, code: str) -> None:
+    assert response.status == status, response.body
+    assert set(response.body) == {"error"}
+    assert set(response.body["error"]) == {"code", "message", "fields"}
+    assert response.body["error"]["code"] == code
+
+
+def test_bad_json_is_400(api: Api) -> None:
+    response = api.call("register", event("POST", "/api/members", raw_body='{"name": "A", '))
+    assert_error(response, HTTPStatus.BAD_REQUEST, "bad_json")
+
+
+def test_a_body_that_is_not_an_object_names_the_body(api: Api) -> None:
+    response = api.call("register", event("POST", "/api/members", raw_body="[1, 2]"))
+    assert_error(response, HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_fields")
+
+
+def test_invalid_utf8_is_400(api: Api) -> None:
+    response = api.call("register", event("POST", "/api/members", base64_body=b'{"name": "\xff\xfe"}'))
+    assert_error(response, HTTPStatus.BAD_REQUEST, "bad_encoding")
+
+
+def test_a_body_over_16_kb_is_413(api: Api) -> None:
+    body = member_body(name="x" * (17 * 1024))
+    response = api.call("register", event("POST", "/api/members", body))
+    assert_error(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large")
+
+
+def test_invalid_fields_are_422_naming_each_field_and_nested_ones(api: Api, signed_up: SignUp) -> None:
+    cookie, _ = signed_up()
+    body = order_body("TS-1", incoterm="DDP", consignee={"name": "", "address": "x" * 401})
+    response = api.call("order", event("POST", "/api/orders", body, cookie=cookie))
+    assert_error(response, HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_fields")
+    assert {"incoterm", "consignee.name", "consignee.address"} <= set(response.body["error"]["fields"])
+
+
+def test_a_missing_and_an_over_long_field(api: Api) -> None:
+    body = member_body(name="n" * 121)
+    del body["email"]
+    response = api.call("register", event("POST", "/api/members", body))
+    assert_error(response, HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_fields")
+    assert {"email", "name"} <= set(response.body["error"]["fields"])
+
+
+def test_a_post_from_another_site_is_403_and_one_without_origin_is_served(api: Api) -> None:
+    foreign = api.call(
+        "register", event("POST", "/api/members", member_body(), headers={"origin": "https://evil.test"})
+    )
+    assert_error(foreign, HTTPStatus.FORBIDDEN, "bad_origin")
+    plain = event("POST", "/api/members", member_body())
+    del plain["headers"]["origin"]
+    assert api.call("register", plain).status == HTTPStatus.ACCEPTED
+
+
+def test_an_unknown_route_is_404_in_the_same_shape(api: Api) -> None:
+    response = api.call("order", event("GET", "/api/nothing-here"))
+    assert_error(response, HTTPStatus.NOT_FOUND, "no_such_route")
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError"],
+)
+def test_a_throttled_order_is_503_half_writes_nothing_and_succeeds_on_retry(
+    api: Api, signed_up: SignUp, code: str
+) -> None:
+    # Given a member, a car, and a table that throttles transactions
+    cookie, _ = signed_up()
+    vehicle = api.add_vehicle()
+    body = order_body(vehicle.stock_no)
+    before = api.items()
+    fail_operation(api, "TransactWriteItems", code)
+    # When they order
+    response = api.call("order", event("POST", "/api/orders", body, cookie=cookie))
+    # Then they get a clear 503 to retry, and nothing was written
+    assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
+    assert response.headers["retry-after"]
+    assert api.items() == before
+    # When the table recovers and the client retries with the same key, the order goes through once
+    heal(api, "TransactWriteItems")
+    retry = api.call("order", event("POST", "/api/orders", body, cookie=cookie))
+    assert retry.status == HTTPStatus.CREATED
+    assert len([i for i in api.items() if i["sk"]["S"].startswith("ORDER#")]) == 1
+
+
+def test_an_unreachable_table_is_503(api: Api) -> None:
+    fail_operation(api, "PutItem", exception=EndpointConnectionError(endpoint_url="https://dynamodb.test"))
+    inquiry = {"name": "A", "email": f"{uuid.uuid4().hex}@example.org", "country": "KE", "message": "Hi"}
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry))
+    assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
+
+
+def test_a_throttled_sign_up_is_503_and_leaves_no_half_member(api: Api) -> None:
+    fail_operation(api, "TransactWriteItems", "ThrottlingException")
+    response = api.call("register", event("POST", "/api/members", member_body()))
+    assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
+    assert [i for i in api.items() if i["sk"]["S"] in ("PROFILE", "EMAIL")] == []
+
+
+def test_a_throttled_idempotency_table_is_503_and_no_order_is_written(api: Api, signed_up: SignUp) -> None:
+    cookie, _ = signed_up()
+    vehicle = api.add_vehicle()
+    fail_operation(api, "PutItem", "ProvisionedThroughputExceededException")
+    response = api.call("order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie))
+    assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
+    assert [i for i in api.items() if i["sk"]["S"].startswith("ORDER#")] == []

@@ -1,0 +1,126 @@
+"""template.yaml: lint-clean, transformable offline, and the promises of DESIGN.md §3 and §7 hold in it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from cfnlint.api import ManualArgs, lint
+from samtranslator.translator.transform import transform
+
+from carjunction.api.openapi import function_openapi
+from carjunction.api.routes import FUNCTIONS
+from carjunction.api.tables import load_template, table_definitions
+from tests.api.conftest import ROOT
+
+TEMPLATE = ROOT / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template(TEMPLATE)
+
+
+def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_cfn_lint_finds_nothing() -> None:
+    config = ManualArgs(regions=["ap-northeast-1", "us-east-1"])  # where it deploys, and CloudFront's home
+    matches = lint(TEMPLATE.read_text(encoding="utf-8"), config=config)
+    # Errors and warnings, as the cfn-lint command reports by default; informational hints are advice.
+    assert [str(m) for m in matches if m.rule.id[0] in "EW"] == []
+
+
+def test_the_sam_transform_succeeds_offline(template: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoManagedPolicies:
+        def load(self) -> dict[str, str]:
+            return {}
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")  # for ARNs; nothing is called
+    plain = json.loads(json.dumps(template))
+    # As `sam package` does after the build: the code is an uploaded artifact.
+    plain["Globals"]["Function"]["CodeUri"] = "s3://artifacts-bucket/carjunction.zip"
+    output = transform(plain, {"AWS::Region": "ap-northeast-1"}, NoManagedPolicies())
+    kinds = {r["Type"] for r in output["Resources"].values()}
+    assert {"AWS::Lambda::Function", "AWS::ApiGatewayV2::Api", "AWS::Scheduler::Schedule", "AWS::IAM::Role"} <= kinds
+    functions = [r for r in output["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    assert len(functions) == 4
+    assert {f["Properties"]["Runtime"] for f in functions} == {"python3.13"}
+
+
+def test_both_tables_are_kept_safe(template: dict[str, Any]) -> None:
+    tables = resources_of(template, "AWS::DynamoDB::Table")
+    assert set(tables) == {"DataTable", "IdempotencyTable"}
+    for table in tables.values():
+        assert table["DeletionPolicy"] == "Retain"
+        assert table["UpdateReplacePolicy"] == "Retain"
+        assert table["Properties"]["DeletionProtectionEnabled"] is True
+        assert table["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        assert table["Properties"]["TimeToLiveSpecification"]["Enabled"] is True
+
+
+def test_the_data_table_has_the_keys_and_indexes_the_store_uses(template: dict[str, Any]) -> None:
+    data = table_definitions(template)["DataTable"]
+    assert [k["AttributeName"] for k in data["KeySchema"]] == ["pk", "sk"]
+    assert {i["IndexName"] for i in data["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
+    assert data["TimeToLiveSpecification"]["AttributeName"] == "expires_at"
+    assert table_definitions(template)["IdempotencyTable"]["TimeToLiveSpecification"]["AttributeName"] == "expiration"
+
+
+def test_the_bucket_is_private_and_cloudfront_reads_it_through_oac(template: dict[str, Any]) -> None:
+    (bucket,) = resources_of(template, "AWS::S3::Bucket").values()
+    block = bucket["Properties"]["PublicAccessBlockConfiguration"]
+    assert all(
+        block[k] is True for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+    )
+    (distribution,) = resources_of(template, "AWS::CloudFront::Distribution").values()
+    config = distribution["Properties"]["DistributionConfig"]
+    site = next(o for o in config["Origins"] if o["Id"] == "site")
+    assert "OriginAccessControlId" in site
+    (api,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
+    assert api["TargetOriginId"] == "api"
+
+
+def test_responses_carry_the_security_headers(template: dict[str, Any]) -> None:
+    (policy,) = resources_of(template, "AWS::CloudFront::ResponseHeadersPolicy").values()
+    headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "unsafe-inline" not in csp and "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert "ContentTypeOptions" in headers and "ReferrerPolicy" in headers
+
+
+def test_the_api_is_throttled_and_logs_no_visitor_address(template: dict[str, Any]) -> None:
+    (api,) = resources_of(template, "AWS::Serverless::HttpApi").values()
+    settings = api["Properties"]["DefaultRouteSettings"]
+    assert settings["ThrottlingRateLimit"] > 0 and settings["ThrottlingBurstLimit"] > 0
+    log_format = api["Properties"]["AccessLogSettings"]["Format"]
+    assert "sourceIp" not in log_format and "userAgent" not in log_format
+
+
+def test_every_route_in_the_code_is_routed_to_its_function(template: dict[str, Any]) -> None:
+    for function in FUNCTIONS:
+        resource = template["Resources"][f"{function.capitalize()}Function"]
+        routed = {
+            (str(e["Properties"]["Method"]), str(e["Properties"]["Path"]))
+            for e in resource["Properties"]["Events"].values()
+        }
+        for method, path in code_routes(function):
+            assert (method, path) in routed or ("ANY", path) in routed, (function, method, path)
+
+
+def code_routes(function: str) -> set[tuple[str, str]]:
+    document = function_openapi(function)
+    return {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+
+
+def test_each_function_is_built_by_the_makefile_with_the_content_it_reads(template: dict[str, Any]) -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for logical_id, resource in resources_of(template, "AWS::Serverless::Function").items():
+        assert resource["Metadata"]["BuildMethod"] == "makefile"
+        assert f"build-{logical_id}" in makefile
+    assert "content/shipping/ports.yaml" in makefile and "content/company.yaml" in makefile
+    assert (ROOT / "samconfig.toml").is_file()

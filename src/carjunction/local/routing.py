@@ -4,12 +4,14 @@ routes exactly as API Gateway does and the two cannot drift apart."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -49,13 +51,9 @@ def routes_from_template(template: Mapping[str, Any]) -> list[Route]:
     return routes
 
 
-def _not_found() -> dict[str, Any]:
-    body = {"error": {"code": "not_found", "message": "No such API route.", "fields": {}}}
-    return {
-        "statusCode": int(HTTPStatus.NOT_FOUND),
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps(body),
-    }
+def _error(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
+    body = {"error": {"code": code, "message": message, "fields": {}}}
+    return {"statusCode": int(status), "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
 
 
 def route_handler(routes: list[Route], functions: Mapping[str, Handler]) -> Handler:
@@ -66,7 +64,12 @@ def route_handler(routes: list[Route], functions: Mapping[str, Handler]) -> Hand
         path = event["rawPath"]
         for route in routes:
             if route.method in {"ANY", method} and route.pattern.match(path) and route.function in functions:
-                return functions[route.function](event, context)
-        return _not_found()
+                try:
+                    return functions[route.function](event, context)
+                except Exception:
+                    # A function that crashes gets a 500 from API Gateway; the developer gets the traceback.
+                    log.exception("the %s function failed on %s %s", route.function, method, path)
+                    return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal Server Error")
+        return _error(HTTPStatus.NOT_FOUND, "not_found", "No such API route.")
 
     return handle

@@ -153,22 +153,19 @@ class Stack:
 
 
 def build_functions(config: StackConfig, session: LocalSession) -> dict[str, Callable[[dict[str, Any], Any], Any]]:
-    """The same Function objects the Lambda entry points use, each with its own deps like a cold start."""
-    from aws_lambda_powertools import Logger  # noqa: PLC0415
-
+    """Each function's own resolver and deps, as a Lambda cold start builds them (carjunction.api.entry), with
+    local settings instead of Lambda's environment. Metrics are left out: there is no CloudWatch here."""
     from carjunction.api.deps import build_deps  # noqa: PLC0415
-    from carjunction.api.entry import Function  # noqa: PLC0415
     from carjunction.api.routes import build_app  # noqa: PLC0415
+    from carjunction.api.routes.common import dispatch  # noqa: PLC0415
 
     settings = local_settings(config)
-    functions: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
-    for name in HTTP_FUNCTIONS:
-        function = Function(name, Logger(service=name, level="WARNING"))
-        # What Function.build does on a cold start, with local settings instead of Lambda's environment.
-        function.deps = build_deps(settings, session, with_idempotency=name == "order")
-        function.app = build_app(name, function.deps)
-        functions[name] = function
-    return functions
+
+    def function(name: str) -> Callable[[dict[str, Any], Any], Any]:
+        app = build_app(name, build_deps(settings, session, with_idempotency=name == "order"))
+        return lambda event, context: dispatch(app, event, context)
+
+    return {name: function(name) for name in HTTP_FUNCTIONS}
 
 
 def start_stack(config: StackConfig) -> Stack:

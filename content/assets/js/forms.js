@@ -349,8 +349,8 @@
 
     let key = null;
     form.addEventListener("input", () => { if (!form.dataset.busy) key = null; }); // a changed order is a new attempt
-    const tries = Number(form.dataset.retries || 4);
     onSubmit(form, async (body) => {
+      const tries = Number(form.dataset.retries || 4);
       key = key || newKey();
       let result;
       for (let attempt = 0; ; attempt++) {

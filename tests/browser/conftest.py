@@ -23,7 +23,13 @@ from carjunction.local.dynamodb import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -79,10 +85,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     )
     port = free_port()
     log = work / "stack.log"
+    options = ["--state-dir", str(work / "state"), "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "carjunction.local", "--root", str(ROOT), "--site-dir", str(site)]
-            + ["--state-dir", str(work / "state"), "--port", str(port)],
+            [sys.executable, "-m", "carjunction.local", "--root", str(ROOT), "--site-dir", str(site), *options],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -131,7 +137,11 @@ class Visitor:
         return page
 
     def posts(self, path: str) -> list[dict[str, Any]]:
-        return [json.loads(body or "null") for method, url, body in self.requests if method == "POST" and url == self.origin + path]
+        return [
+            json.loads(body or "null")
+            for method, url, body in self.requests
+            if method == "POST" and url == self.origin + path
+        ]
 
 
 @pytest.fixture
@@ -154,7 +164,9 @@ def visitor_factory(browser: Any, stack: LocalStack) -> Iterator[Any]:
         cookies = {c["name"] for c in visitor.context.cookies()}
         visitor.context.close()
         # Then: pages talk to our own origin only, and the one cookie ever set is "member".
-        strangers = [url for _, url, _ in visitor.requests if not url.startswith((stack.origin + "/", "blob:", "data:"))]
+        strangers = [
+            url for _, url, _ in visitor.requests if not url.startswith((stack.origin + "/", "blob:", "data:"))
+        ]
         assert strangers == []
         assert {header.split("=", 1)[0] for header in visitor.set_cookies} <= {"member"}
         assert cookies <= {"member"}

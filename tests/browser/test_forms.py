@@ -147,7 +147,7 @@ def test_a_network_error_then_a_second_press_uses_the_same_key(visitor_factory: 
 
     page.route("**/api/orders", lose_answer)
     page.get_by_role("button", name="Confirm the order").click()
-    page.locator("[data-status]", has_text="Press \"Confirm the order\" again").wait_for()
+    page.locator("[data-status]", has_text='Press "Confirm the order" again').wait_for()
 
     # When they press again, then the same key returns the same order, not a 409
     page.get_by_role("button", name="Confirm the order").click()

@@ -74,12 +74,15 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
     assert order.locator("[data-history] [data-field=status]").all_text_contents() == ["Reserved for you"]
 
     # When anyone checks the invoice's code, then it is genuine, with the order and the bank account.
-    check = rival.page(f"/invoices/check/")
+    check = rival.page("/invoices/check/")
     check.get_by_label("Verification code", exact=True).fill(code)
     check.get_by_role("button", name="Check").click()
     check.locator("[data-show=genuine]").wait_for()
     assert check.locator("[data-show=genuine] [data-field=order_no]").text_content() == order_no
-    assert check.locator("[data-show=genuine] [data-field='bank.account_no']").text_content() == COMPANY["bank"]["account_no"]
+    assert (
+        check.locator("[data-show=genuine] [data-field='bank.account_no']").text_content()
+        == COMPANY["bank"]["account_no"]
+    )
 
     # When the rival confirms the same car, then they are told it was just reserved by someone else.
     rival_page.get_by_role("button", name="Confirm the order").click()
@@ -104,7 +107,10 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
 
     # When they erase their membership (after confirming), then they are signed out.
     account.get_by_role("button", name="Erase my membership").click()
-    assert account.get_by_label("Yes, erase my membership and my details", exact=True).get_attribute("aria-invalid") == "true"
+    assert (
+        account.get_by_label("Yes, erase my membership and my details", exact=True).get_attribute("aria-invalid")
+        == "true"
+    )
     account.get_by_label("Yes, erase my membership and my details", exact=True).check()
     account.get_by_role("button", name="Erase my membership").click()
     account.locator("[data-status]", has_text="Your membership is erased and you are signed out.").wait_for()

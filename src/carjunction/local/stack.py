@@ -3,10 +3,12 @@ the catalogue synced, the three API functions, and the one-origin server. `pytho
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
 import threading
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +132,7 @@ class OutboxPrinter:
 class Stack:
     config: StackConfig
     moto: Any
+    endpoint: str
     dynamodb: Any
     server: Any
     outbox: OutboxPrinter
@@ -149,6 +152,11 @@ class Stack:
         finally:
             self.server.server_close()
             self.outbox.stop()
+            # moto keeps its data per process, not per server: forget it, so a stack started again in this
+            # process (tests) begins from the saved file like a fresh `make serve`.
+            with contextlib.suppress(OSError):
+                reset = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
+                urllib.request.urlopen(reset, timeout=5).close()  # noqa: S310 - the loopback moto server
             self.moto.stop()
 
 
@@ -198,4 +206,4 @@ def start_stack(config: StackConfig) -> Stack:
     config.say(f"E-mails (sign-in links, staff notices) are written to {config.outbox} and printed here")
     printer = OutboxPrinter(config.outbox, config.say)
     printer.start()
-    return Stack(config=config, moto=moto, dynamodb=dynamodb, server=server, outbox=printer)
+    return Stack(config=config, moto=moto, endpoint=endpoint, dynamodb=dynamodb, server=server, outbox=printer)

@@ -55,7 +55,8 @@ def call(method: str, url: str, body: Any = None, cookie: str | None = None) -> 
 
 def test_members_stay_signed_in_across_a_restart_and_mail_is_printed(tmp_path: Path) -> None:
     # Given a stack with a built site, where a buyer becomes a member
-    site, state, said = tmp_path / "site", tmp_path / "state", []
+    site, state = tmp_path / "site", tmp_path / "state"
+    said: list[str] = []
     site.mkdir()
     (site / "index.html").write_text("<!doctype html><title>t</title>", encoding="utf-8")
     email = f"restart-{uuid.uuid4().hex[:8]}@example.com"

@@ -36,7 +36,7 @@ def test_sign_in_link_waits_for_the_button(visitor_factory: Any, stack: LocalSta
     page = device.page("/members/sign-in/")
     page.get_by_label("E-mail", exact=True).fill(email)
     page.get_by_role("button", name="E-mail me a sign-in link").click()
-    page.locator("[data-status]", has_text="Check your mail").first.wait_for()
+    page.locator("[data-say]", has_text="Check your mail").first.wait_for()
     link = stack.sign_in_link(email)
     opened = device.page(link.removeprefix(stack.origin))
 
@@ -51,12 +51,12 @@ def test_sign_in_link_waits_for_the_button(visitor_factory: Any, stack: LocalSta
     # And the used link does not work twice
     reused = device.page(link.removeprefix(stack.origin))
     reused.get_by_role("button", name="Sign in").click()
-    reused.locator("[data-status]", has_text="already used or is too old").wait_for()
+    reused.locator("[data-say]", has_text="already used or is too old").wait_for()
 
     # When they sign out, then the API no longer knows them
     account = device.page("/members/account/")
     account.get_by_role("button", name="Sign out").click()
-    account.locator("[data-status]", has_text="You are signed out").wait_for()
+    account.locator("[data-say]", has_text="You are signed out").wait_for()
     assert device.context.request.get(f"{stack.origin}/api/me").status == HTTPStatus.UNAUTHORIZED
 
 
@@ -119,7 +119,7 @@ def test_a_503_is_retried_with_the_same_key(visitor_factory: Any, stack: LocalSt
 
     page.route("**/api/orders", busy_then_through)
     page.get_by_role("button", name="Confirm the order").click()
-    page.locator("[data-status]", has_text="Still trying").wait_for()
+    page.locator("[data-say]", has_text="Still trying").wait_for()
 
     page.wait_for_url("**/order/invoice/?order=*")
     keys = {body["idempotency_key"] for body in buyer.posts("/api/orders")}
@@ -147,7 +147,7 @@ def test_a_network_error_then_a_second_press_uses_the_same_key(visitor_factory: 
 
     page.route("**/api/orders", lose_answer)
     page.get_by_role("button", name="Confirm the order").click()
-    page.locator("[data-status]", has_text='Press "Confirm the order" again').wait_for()
+    page.locator("[data-say]", has_text='Press "Confirm the order" again').wait_for()
 
     # When they press again, then the same key returns the same order, not a 409
     page.get_by_role("button", name="Confirm the order").click()
@@ -165,7 +165,7 @@ def test_sold_car_cannot_be_ordered_and_favourites_stay_on_the_device(visitor_fa
     page = buyer.page("/order/?stock_no=CJ26030")
     # Then the page says so and ordering is disabled
     assert page.locator("[data-show-when=sold]").is_visible()
-    assert page.locator("[data-status]", has_text="This car is sold").is_visible()
+    assert page.locator("[data-say]", has_text="This car is sold").is_visible()
     assert page.get_by_role("button", name="Confirm the order").is_disabled()
 
     # When the buyer keeps another car as a favourite

@@ -37,7 +37,7 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
     ask.get_by_label("Your country", exact=True).select_option("TZ")
     ask.get_by_label("Your question", exact=True).fill("Is the timing belt changed?")
     ask.get_by_role("button", name="Send my question").click()
-    ask.locator("[data-status]", has_text=re.compile(r"Your question is number Q-")).wait_for()
+    ask.locator("[data-say]", has_text=re.compile(r"Your question is number Q-")).wait_for()
     assert buyer.posts("/api/inquiries")[0]["stock_no"] == car
 
     # When they become a member, then the one cookie is set with its flags, and the account shows them.
@@ -86,11 +86,11 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
 
     # When the rival confirms the same car, then they are told it was just reserved by someone else.
     rival_page.get_by_role("button", name="Confirm the order").click()
-    rival_page.locator("[data-status]", has_text="someone else reserved this car").wait_for()
+    rival_page.locator("[data-say]", has_text="someone else reserved this car").wait_for()
     assert rival_page.get_by_role("button", name="Confirm the order").is_disabled()
     # And on another device (the status is cached for seconds), the page says it is reserved; ordering is disabled.
     again = visitor_factory().page(f"/order/?stock_no={car}")
-    assert again.locator("[data-status]", has_text="reserved by another buyer").is_visible()
+    assert again.locator("[data-say]", has_text="reserved by another buyer").is_visible()
     assert again.locator("form[data-cj=order] button[type=submit]").is_disabled()
 
     # When the buyer downloads their data, then it holds their details and their order.
@@ -113,7 +113,7 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
     )
     account.get_by_label("Yes, erase my membership and my details", exact=True).check()
     account.get_by_role("button", name="Erase my membership").click()
-    account.locator("[data-status]", has_text="Your membership is erased and you are signed out.").wait_for()
+    account.locator("[data-say]", has_text="Your membership is erased and you are signed out.").wait_for()
     assert buyer.context.cookies() == []
     assert buyer.context.request.get(f"{stack.origin}/api/me").status == HTTPStatus.UNAUTHORIZED
     assert buyer.page("/members/account/").get_by_text("You are not signed in on this device").is_visible()

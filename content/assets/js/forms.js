@@ -39,7 +39,7 @@
     return el ? fill(el.textContent.trim(), values) : "";
   }
   function say(root, key, values) {
-    const region = root === document ? $("[data-status=page]") : $("[data-status]", root) || $("[data-status]");
+    const region = root === document ? $("[data-say=page]") : $("[data-say]", root) || $("[data-say]");
     if (!region) return;
     region.textContent = key ? msg(root, key, values) : "";
     region.dataset.kind = key || "";

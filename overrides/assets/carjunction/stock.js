@@ -9,7 +9,7 @@
   var more = document.getElementById("stock-more");
   if (!form || !list || !window.fetch) return;
   var PAGE = 24;
-  var base = list.getAttribute("data-base");
+  var base = list.getAttribute("data-base").replace(/\/?$/, "/");
   var units = JSON.parse(list.getAttribute("data-units"));
   var titleFormat = list.getAttribute("data-title");
   var priceFormat = list.getAttribute("data-price");

@@ -25,8 +25,9 @@ def fixture_settings() -> SiteSettings:
 def fixture_photos(catalogue: Catalogue) -> dict[PhotoKey, Photo]:
     """Photo facts as the photo step would report them, fixed so that no image is read."""
     return {
-        (v.stock_no, name): Photo(width=800, height=600, widths=(360, 640)) if index == 0 else
-        Photo(width=300, height=200, widths=(300,))
+        (v.stock_no, name): Photo(width=800, height=600, widths=(360, 640))
+        if index == 0
+        else Photo(width=300, height=200, widths=(300,))
         for v in catalogue.vehicles
         for index, name in enumerate(v.photos)
     }

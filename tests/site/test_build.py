@@ -6,11 +6,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 from carjunction.catalogue import Status, load_catalogue
-from tests.site_build import ROOT
+from tests.site.fixture_site import FIXTURE_CONTENT
+from tests.site_build import ROOT, build_site
 
 CONTENT = ROOT / "content"
 # Hosts that may be named without being fetched: the site itself, and identifiers in XML namespaces / JSON-LD.
@@ -51,7 +53,8 @@ def test_no_page_references_a_third_party_host(built_site: Path) -> None:
     own = [
         p
         for p in built_site.rglob("*")
-        if p.suffix in {".html", ".css", ".js", ".json", ".xml"} and "assets/javascripts" not in p.as_posix()
+        if p.suffix in {".html", ".css", ".js", ".json", ".xml"}
+        and "assets/javascripts" not in p.as_posix()
         and "assets/stylesheets" not in p.as_posix()
     ]
     # When every absolute URL in them is collected
@@ -93,3 +96,21 @@ def test_every_page_has_the_company_footer(built_site: Path) -> None:
         footer = html.split('class="md-footer cj-footer"')[1]
         assert "info@carjunction.com" in footer and "351-0035" in footer
         assert "Privacy policy</a>" in footer and "Contact us</a>" in footer
+
+
+def test_staff_typed_text_is_escaped_on_vehicle_pages(tmp_path: Path) -> None:
+    # Given a site of the fixture catalogue, whose FX003 notes contain HTML
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    (content / "index.md").write_text("# Test shop\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    text = text.replace("src/carjunction/site/mkdocs_hooks.py", str(ROOT / "src/carjunction/site/mkdocs_hooks.py"))
+    config.write_text(text, encoding="utf-8")
+    # When built
+    build_site(tmp_path / "site", config)
+    # Then the markup typed by staff shows as text
+    html = (tmp_path / "site/vehicles/FX003/index.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Like new&lt;/b&gt; &amp; clean" in html
+    assert "<b>Like new" not in html

@@ -43,4 +43,5 @@ def atom_feed(vehicles: Sequence[Vehicle], settings: SiteSettings, company: Comp
         add(entry, "link", href=settings.site_url + vehicle_url(vehicle))
         add(entry, "summary", phrase(labels, "feed_entry", **facts))
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"

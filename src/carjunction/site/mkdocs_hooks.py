@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import escape
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -96,9 +97,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     templates: dict[str, Any] = {}
     for generated in state.build.pages:
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
-        page = Page(generated.title, source, config)
-        page.meta = {"description": generated.description, "hide": ["navigation", "toc"]}
-        context = get_context(state.nav, state.files, config, page)
+        # Material prints the title and description unescaped; they hold staff-typed text.
+        page = Page(str(escape(generated.title)), source, config)
+        page.meta = {"description": str(escape(generated.description)), "hide": ["navigation", "toc"]}
+        context: dict[str, Any] = dict(get_context(state.nav, state.files, config, page))
         context["item"] = generated.data
         context["stock"] = state.build.summary
         template = templates.get(generated.template) or templates.setdefault(

@@ -379,17 +379,19 @@
   // --- live status of stock (reserved / sold) ------------------------------------------------------------
   // Contract with the site's templates: any element with data-stock-no is a car; inside it,
   // [data-show-when="reserved|sold"] is revealed and a[data-order-link] / [data-order-button] are disabled.
+  // A page that draws its cars later (the stock list) dispatches "cj:rendered" on document after each redraw.
+  let status;
   async function liveStatus() {
-    const cars = $$("[data-stock-no]");
-    if (!cars.length) return;
-    const result = await api("GET", "/stock/status");
+    if (!$("[data-stock-no]")) return;
+    status = status || api("GET", "/stock/status"); // once per page
+    const result = await status;
     if (result.status !== 200) return;
     const state = {};
     for (const no of result.data.reserved) state[no] = "reserved";
     for (const no of result.data.sold) state[no] = "sold";
     for (const car of $$("[data-stock-no]")) {
       const live = state[car.dataset.stockNo];
-      if (!live) continue;
+      if (!live || car.dataset.live) continue;
       car.dataset.live = live;
       $$(`[data-show-when="${live}"]`, car).forEach((el) => { el.hidden = false; });
       for (const link of $$("a[data-order-link]", car)) {
@@ -401,6 +403,7 @@
       if (form) { done(form); markUnavailable(form); say(form, "live-" + live); }
     }
   }
+  document.addEventListener("cj:rendered", () => liveStatus());
 
   // --- favourites and recently viewed (localStorage only; never a cookie) ---------------------------------
   const FAVOURITES = "cj.favourites";

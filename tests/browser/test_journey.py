@@ -72,6 +72,12 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
     assert order.locator('[data-field="invoice.amount_usd"]').text_content() == total
     assert order.locator('[data-field="invoice.bank.account_no"]').text_content() == COMPANY["bank"]["account_no"]
     assert order.locator("[data-history] [data-field=status]").all_text_contents() == ["Reserved for you"]
+    # And printed, the invoice keeps its content and drops the site's chrome and the print button
+    order.emulate_media(media="print")
+    assert order.locator("[data-field='invoice.verification_code']").is_visible()
+    assert not order.locator(".md-header").is_visible()
+    assert not order.locator("[data-print]").is_visible()
+    order.emulate_media(media="screen")
 
     # When anyone checks the invoice's code, then it is genuine, with the order and the bank account.
     check = rival.page("/invoices/check/")

@@ -52,3 +52,4 @@ build-InquiryFunction build-RegisterFunction build-OrderFunction build-ReleaseFu
 	mkdir -p "$(ARTIFACTS_DIR)/content/shipping"
 	cp content/company.yaml "$(ARTIFACTS_DIR)/content/company.yaml"
 	cp content/shipping/ports.yaml "$(ARTIFACTS_DIR)/content/shipping/ports.yaml"
+	find "$(ARTIFACTS_DIR)" -name __pycache__ -prune -exec rm -rf {} +

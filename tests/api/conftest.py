@@ -51,7 +51,8 @@ class Api:
             shipping=self.catalogue.shipping,
             company=self.catalogue.company,
         )
-        sync_catalogue(self.deps.db, Catalogue((vehicle,), self.catalogue.shipping, self.catalogue.company))
+        only = Catalogue((vehicle,), self.catalogue.shipping, self.catalogue.company)
+        sync_catalogue(self.deps.db, only, complete=False)
         return vehicle
 
     def items(self) -> list[dict[str, Any]]:

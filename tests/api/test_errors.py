@@ -141,3 +141,54 @@ def test_a_throttled_idempotency_table_is_503_and_no_order_is_written(api: Api, 
     response = api.call("order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie))
     assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
     assert [i for i in api.items() if i["sk"]["S"].startswith("ORDER#")] == []
+
+
+NASTY_BODIES = [
+    "null",
+    "42",
+    '"a string"',
+    "{}",
+    '{"name": null}',
+    '{"name": "\\u0000\\ud800"}',
+    '{"email": ["a@b.c"]}',
+    "[" * 5000 + "]" * 5000,
+    '{"name": "' + "é" * 5000 + '"}',
+    '{"stock_no": "<script>alert(1)</script>", "port": "../../etc", "idempotency_key": "x"}',
+    '{"a": 1e999999}',
+    "\ufeff{}",
+]
+POST_ROUTES = [
+    ("inquiry", "/api/inquiries"),
+    ("register", "/api/members"),
+    ("register", "/api/session/link"),
+    ("register", "/api/session"),
+    ("order", "/api/orders"),
+]
+
+
+@pytest.mark.parametrize(("function", "path"), POST_ROUTES)
+def test_no_nasty_body_gets_a_server_error(api: Api, signed_up: SignUp, function: str, path: str) -> None:
+    cookie, _ = signed_up()
+    for index, body in enumerate(NASTY_BODIES):
+        request = event("POST", path, raw_body=body, cookie=cookie, source_ip=f"192.0.2.{index + 1}")
+        response = api.call(function, request)
+        assert 400 <= response.status < 500, (body[:40], response.status, response.body)
+        assert set(response.body["error"]) == {"code", "message", "fields"}
+
+
+@pytest.mark.parametrize(
+    ("function", "path", "query"),
+    [
+        ("inquiry", "/api/quote", {"stock_no": "A" * 5000, "port": "KEMBA"}),
+        ("inquiry", "/api/quote", {"stock_no": "%00", "port": "ké", "incoterm": "DDP"}),
+        ("order", "/api/orders/CJ-%3Cscript%3E", None),
+        ("order", "/api/invoices/" + "Z" * 300, None),
+        ("order", "/api/invoices/AAAA-BBBB-CCCC-DDD%C3", None),
+    ],
+)
+def test_no_nasty_path_or_query_gets_a_server_error(
+    api: Api, signed_up: SignUp, function: str, path: str, query: dict[str, str] | None
+) -> None:
+    cookie, _ = signed_up()
+    response = api.call(function, event("GET", path, query=query, cookie=cookie))
+    assert 400 <= response.status < 500, (path, response.status, response.body)

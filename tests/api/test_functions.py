@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
 import json
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from carjunction.api.routes import build_local_handler
 from tests.api.conftest import ROOT, Api, LambdaContext, Response, event, make_api, member_body
 from tests.api.test_orders import order_body
 
@@ -131,3 +133,43 @@ def test_importing_an_entry_point_is_fast_and_does_nothing(function: str) -> Non
     assert (boto3_loaded, botocore_loaded) == ("False", "False")
     # The target is 300 ms on Lambda; a shared CI core gets twice that before this test calls it a regression.
     assert float(seconds) < 0.6, seconds
+
+
+def test_the_local_stack_handler_routes_every_path_to_its_function(aws: None, tmp_path: Path) -> None:
+    # Given one handler for all routes, as the local server uses
+    api = make_api(tmp_path, cookie_secure=False)
+    handle = build_local_handler(api.deps)
+    vehicle = api.add_vehicle()
+    # When a buyer signs up, orders and reads the order through it
+    signed = Response.of(handle(event("POST", "/api/members", member_body()), LambdaContext()))
+    cookie = signed.cookie()
+    placed = Response.of(
+        handle(event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie), LambdaContext())
+    )
+    one = Response.of(handle(event("GET", f"/api/orders/{placed.body['order_no']}", cookie=cookie), LambdaContext()))
+    missing = Response.of(handle(event("GET", "/api/nowhere"), LambdaContext()))
+    # Then each reached the right function
+    assert (signed.status, placed.status, one.status) == (202, 201, 200)
+    assert one.body["order_no"] == placed.body["order_no"]
+    assert missing.status == 404 and missing.body["error"]["code"] == "no_such_route"
+
+
+def test_the_scheduled_release_entry_point_frees_nothing_early_and_reports_what_it_freed(
+    handlers: tuple[Api, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a fresh reservation
+    api, modules = handlers
+    vehicle = api.add_vehicle()
+    cookie = invoke(modules, "register", event("POST", "/api/members", member_body())).cookie()
+    assert (
+        invoke(modules, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie)).status
+        == 201
+    )
+    release = importlib.import_module("functions.release.app")
+    monkeypatch.setattr(release, "state", {})
+    # When the schedule fires before the deadline, nothing is released
+    assert release.lambda_handler({"source": "aws.scheduler"}, LambdaContext()) == {"released": []}
+    # and after it, the car is
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=api.deps.settings.reservation_days, minutes=1)
+    monkeypatch.setattr("carjunction.api.deps.utc_now", lambda: later)
+    assert release.lambda_handler({"source": "aws.scheduler"}, LambdaContext()) == {"released": [vehicle.stock_no]}

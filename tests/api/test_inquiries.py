@@ -62,8 +62,9 @@ def test_a_signed_in_buyer_s_inquiry_is_linked_to_their_membership(
 def test_the_honeypot_looks_like_success_but_stores_and_sends_nothing(api: Api) -> None:
     # When a bot fills the hidden field
     response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(website="http://spam.example")))
-    # Then it sees success, and nothing happens
+    # Then it sees what a person sees, and nothing happens
     assert response.status == HTTPStatus.CREATED
+    assert set(response.body) == {"reference", "received_at", "answer_within_hours"}
     assert stored_inquiries(api) == []
     assert api.outbox.sent() == []
 

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 from carjunction.api import cookie
-from tests.api.conftest import Api, event, fixed_clock, member_body
+from tests.api.conftest import Api, event, fixed_clock, make_api, member_body
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 
@@ -140,3 +141,11 @@ def test_export_holds_everything_and_erase_removes_the_personal_data(api: Api, s
     # and the address can sign up afresh
     again = api.call("register", event("POST", "/api/members", member_body(email=details["email"])))
     assert api.call("register", event("GET", "/api/me", cookie=again.cookie())).status == HTTPStatus.OK
+
+
+def test_the_local_stack_setting_drops_secure_only(aws: None, tmp_path: Path) -> None:
+    local = make_api(tmp_path, cookie_secure=False)
+    response = local.call("register", event("POST", "/api/members", member_body()))
+    (set_cookie,) = response.cookies
+    assert "Secure" not in set_cookie
+    assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie

@@ -111,3 +111,16 @@ def test_nothing_is_released_before_the_deadline(api: Api, signed_up: SignUp) ->
     vehicle = api.add_vehicle()
     api.call("order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie))
     assert release_lapsed(api.deps.db, dt.datetime.now(dt.UTC) + dt.timedelta(days=1)) == []
+
+
+def test_a_vehicle_whose_file_is_gone_is_withdrawn_by_the_next_sync(api: Api) -> None:
+    # Given two synced vehicles
+    kept, removed = api.add_vehicle(), api.add_vehicle()
+    # When the catalogue is synced without one of them
+    remaining = tuple(v for v in api.catalogue.vehicles if v.stock_no != removed.stock_no)
+    sync_catalogue(api.deps.db, Catalogue(remaining, api.catalogue.shipping, api.catalogue.company))
+    # Then it can no longer be quoted (nor ordered), and the other can
+    gone = api.call("inquiry", event("GET", "/api/quote", query={"stock_no": removed.stock_no, "port": "KEMBA"}))
+    assert gone.status == HTTPStatus.NOT_FOUND
+    still = api.call("inquiry", event("GET", "/api/quote", query={"stock_no": kept.stock_no, "port": "KEMBA"}))
+    assert still.status == HTTPStatus.OK

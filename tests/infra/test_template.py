@@ -124,3 +124,11 @@ def test_each_function_is_built_by_the_makefile_with_the_content_it_reads(templa
         assert f"build-{logical_id}" in makefile
     assert "content/shipping/ports.yaml" in makefile and "content/company.yaml" in makefile
     assert (ROOT / "samconfig.toml").is_file()
+
+
+def test_the_api_receives_only_the_one_cookie_and_the_viewer_address(template: dict[str, Any]) -> None:
+    (policy,) = resources_of(template, "AWS::CloudFront::OriginRequestPolicy").values()
+    config = policy["Properties"]["OriginRequestPolicyConfig"]
+    assert config["CookiesConfig"]["Cookies"] == ["member"]
+    headers = config["HeadersConfig"]["Headers"]
+    assert "CloudFront-Viewer-Address" in headers and "Origin" in headers and "Host" not in headers

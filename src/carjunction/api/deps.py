@@ -55,7 +55,10 @@ def load_static_content(settings: Settings) -> tuple[Shipping, Company]:
     return shipping, company
 
 
-def build_deps(settings: Settings, session: Any = None, *, with_idempotency: bool = False) -> Deps:
+def build_deps(
+    settings: Settings, session: Any = None, *, with_idempotency: bool = False, endpoint_url: str | None = None
+) -> Deps:
+    """``endpoint_url`` points every client at one endpoint: the local stack's moto server on loopback."""
     import boto3  # noqa: PLC0415 - heavy; only on the first request
     from botocore.config import Config  # noqa: PLC0415
 
@@ -64,12 +67,12 @@ def build_deps(settings: Settings, session: Any = None, *, with_idempotency: boo
     session = session or boto3.session.Session()
     # Fail fast and let the caller retry: a Lambda waiting 60 s on a throttled table helps nobody.
     config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
-    dynamodb = session.client("dynamodb", config=config)
+    dynamodb = session.client("dynamodb", config=config, endpoint_url=endpoint_url)
     shipping, company = load_static_content(settings)
     mailer: Mailer = (
         OutboxMailer(settings.outbox_dir)
         if settings.outbox_dir is not None
-        else SesMailer(session.client("sesv2", config=config), settings.mail_from)
+        else SesMailer(session.client("sesv2", config=config, endpoint_url=endpoint_url), settings.mail_from)
     )
     deps = Deps(
         settings=settings,
@@ -77,7 +80,9 @@ def build_deps(settings: Settings, session: Any = None, *, with_idempotency: boo
         shipping=shipping,
         company=company,
         mailer=mailer,
-        secret=ssm_secret(session.client("ssm", config=config), settings.cookie_secret_parameter),
+        secret=ssm_secret(
+            session.client("ssm", config=config, endpoint_url=endpoint_url), settings.cookie_secret_parameter
+        ),
     )
     if with_idempotency:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415

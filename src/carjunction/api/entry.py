@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from carjunction.api.deps import Deps, build_deps
-from carjunction.api.settings import Settings
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger, Metrics
+
+    from carjunction.api.deps import Deps
 
 
 def share_logging(logger: Logger) -> None:
@@ -32,7 +33,11 @@ class Function:
         self.app: Any = None
 
     def build(self, deps: Deps | None = None) -> None:
+        # Imported here, not at module level: pydantic models and the catalogue cost ~150 ms that the import
+        # of the entry point should not pay (the first event pays it, once).
+        from carjunction.api.deps import build_deps  # noqa: PLC0415
         from carjunction.api.routes import build_app  # noqa: PLC0415
+        from carjunction.api.settings import Settings  # noqa: PLC0415
 
         settings = Settings.from_env(os.environ)
         self.deps = deps or build_deps(settings, with_idempotency=self.name == "order")

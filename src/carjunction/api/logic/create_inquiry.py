@@ -11,11 +11,13 @@ from carjunction.api.schemas import InquiryIn, InquiryOut
 from carjunction.api.store import inquiries, vehicles
 
 
-def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_address: str) -> InquiryOut | None:
-    """The stored inquiry's reference; None when the honeypot was filled (nothing stored, nothing sent)."""
+def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_address: str) -> InquiryOut:
+    """The stored inquiry's reference. When the honeypot is filled, a decoy that looks the same: nothing is
+    stored or sent, and a bot learns nothing."""
     limit_rate(deps, "inquiry", client_address, deps.settings.inquiries_per_hour)
     if body.website:
-        return None
+        hours = deps.company.answer_within_hours
+        return InquiryOut(reference=inquiry_reference(), received_at=iso(deps.clock()), answer_within_hours=hours)
     vehicle_title = "(general inquiry)"
     if body.stock_no:
         vehicle = vehicles.get_vehicle(deps.db, body.stock_no)

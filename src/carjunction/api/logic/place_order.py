@@ -120,7 +120,16 @@ def notify(deps: Deps, member: Item, order: OrderOut) -> None:
         "code": order.invoice.verification_code,
         "hours": deps.company.answer_within_hours,
     }
-    staff = render("order_staff", deps.settings.staff_email, member_id=member["member_id"], **values)
+    staff = render(
+        "order_staff",
+        deps.settings.staff_email,
+        member_id=member["member_id"],
+        name=member["name"],
+        email=member["email"],
+        telephone=member["telephone"],
+        consignee=order.consignee.name,
+        **values,
+    )
     send_quietly(deps.mailer, staff, order.order_no)
     receipt = render(
         "order_receipt",

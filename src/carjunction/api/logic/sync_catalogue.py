@@ -11,8 +11,13 @@ from carjunction.api.store.db import Db
 from carjunction.catalogue import Catalogue
 
 
-def sync_catalogue(db: Db, catalogue: Catalogue, now: dt.datetime | None = None) -> int:
+def sync_catalogue(db: Db, catalogue: Catalogue, now: dt.datetime | None = None, *, complete: bool = True) -> int:
+    """Copy every vehicle; with ``complete`` (the whole catalogue), vehicles whose file is gone are withdrawn."""
     synced_at = iso(now or dt.datetime.now(dt.UTC))
+    if complete:
+        present = {vehicle.stock_no for vehicle in catalogue.vehicles}
+        for stock_no in sorted(vehicles.synced_stock_numbers(db) - present):
+            vehicles.withdraw(db, stock_no, synced_at)
     for vehicle in catalogue.vehicles:
         vehicles.put_catalogue_entry(
             db,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -21,8 +22,16 @@ from carjunction.api.store.db import Item
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def parse_json(text: str) -> Any:
+    """json.loads, with nesting too deep for the parser reported as bad JSON (400) rather than a crash."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def new_resolver(deps: Deps) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json)
     register_error_handlers(app)
     app.use(middlewares=[origin_guard(deps.settings.site_origin)])
     return app

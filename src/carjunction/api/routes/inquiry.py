@@ -28,13 +28,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     def post_inquiry(body: InquiryIn) -> Response[InquiryOut]:
         member = current_member(app, deps)
         member_id = str(member["member_id"]) if member else None
-        stored = create_inquiry(deps, body, member_id, client_address(app))
-        if stored is None:
-            # Honeypot: look like success so a bot learns nothing.
-            stored = InquiryOut(
-                reference="Q-00000000", received_at="", answer_within_hours=deps.company.answer_within_hours
-            )
-        return json_response(HTTPStatus.CREATED, stored)
+        return json_response(HTTPStatus.CREATED, create_inquiry(deps, body, member_id, client_address(app)))
 
     @app.get("/api/quote", tags=["stock"], summary="The authoritative landed cost of a vehicle to a port")
     def get_quote(

@@ -27,20 +27,33 @@ def put_catalogue_entry(
     db: Db, stock_no: str, *, status: str, price_usd: int, data: str, title: str, synced_at: str
 ) -> None:
     """Upsert what staff own; an UpdateItem so a live reservation on the item survives."""
-    sets = "#status = :status, price_usd = :price, #data = :data, title = :title, synced_at = :synced"
-    values: Item = {":status": status, ":price": price_usd, ":data": data, ":title": title, ":synced": synced_at}
+    sets = (
+        "#status = :status, price_usd = :price, #data = :data, title = :title, synced_at = :synced, "
+        "gsi1pk = :vehicle, gsi1sk = :stock"
+    )
+    values: Item = {
+        ":status": status,
+        ":price": price_usd,
+        ":data": data,
+        ":title": title,
+        ":synced": synced_at,
+        ":vehicle": "VEHICLE",
+        ":stock": stock_no,
+    }
     if status == "sold":
         sets += ", gsi2pk = :sold, gsi2sk = :stock"
-        values |= {":sold": SOLD, ":stock": stock_no}
-    db.client.update_item(
+        values |= {":sold": SOLD}
+    answer = db.client.update_item(
         TableName=db.table,
         Key=key(vehicle_pk(stock_no), "VEHICLE"),
         UpdateExpression=f"SET {sets}",
         ExpressionAttributeNames={"#status": "status", "#data": "data"},
         ExpressionAttributeValues=to_item(values),
+        ReturnValues="ALL_OLD",
     )
-    if status != "sold":
-        # Undo a "sold" that staff have taken back, but never a reservation.
+    was_sold = from_item(answer.get("Attributes", {})).get("gsi2pk") == SOLD
+    if status != "sold" and was_sold:
+        # Staff took a "sold" back; the condition keeps a reservation made meanwhile.
         try:
             db.client.update_item(
                 TableName=db.table,
@@ -52,6 +65,29 @@ def put_catalogue_entry(
         except ClientError as error:
             if error_code(error) != "ConditionalCheckFailedException":
                 raise
+
+
+def synced_stock_numbers(db: Db) -> set[str]:
+    items = query_all(
+        db,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :v",
+        ExpressionAttributeValues={":v": {"S": "VEHICLE"}},
+        ProjectionExpression="gsi1sk",
+    )
+    return {str(item["gsi1sk"]) for item in items}
+
+
+def withdraw(db: Db, stock_no: str, synced_at: str) -> None:
+    """A vehicle whose file is gone can no longer be quoted or ordered; its item (and any order) stays."""
+    db.client.update_item(
+        TableName=db.table,
+        Key=key(vehicle_pk(stock_no), "VEHICLE"),
+        UpdateExpression="SET #status = :withdrawn, synced_at = :synced",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues=to_item({":withdrawn": "withdrawn", ":synced": synced_at}),
+    )
 
 
 def stock_numbers(db: Db, partition: str) -> list[str]:

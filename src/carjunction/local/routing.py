@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -59,13 +60,18 @@ def _error(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
 def route_handler(routes: list[Route], functions: Mapping[str, Handler]) -> Handler:
     """One handler for the local server that passes each event to the function owning its route."""
 
+    # A Powertools resolver keeps the current event on itself, so each function serves one event at a time,
+    # as one Lambda instance does; the server's threads queue per function.
+    locks = {name: threading.Lock() for name in functions}
+
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         method = event["requestContext"]["http"]["method"]
         path = event["rawPath"]
         for route in routes:
             if route.method in {"ANY", method} and route.pattern.match(path) and route.function in functions:
                 try:
-                    return functions[route.function](event, context)
+                    with locks[route.function]:
+                        return functions[route.function](event, context)
                 except Exception:
                     # A function that crashes gets a 500 from API Gateway; the developer gets the traceback.
                     log.exception("the %s function failed on %s %s", route.function, method, path)

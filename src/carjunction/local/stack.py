@@ -60,7 +60,8 @@ class LocalSession:
         )
 
     def client(self, name: str, **kwargs: Any) -> Any:
-        return self._session.client(name, endpoint_url=self.endpoint, **kwargs)
+        kwargs["endpoint_url"] = self.endpoint
+        return self._session.client(name, **kwargs)
 
 
 def cookie_secret(state_dir: Path) -> str:
@@ -170,7 +171,9 @@ def build_functions(config: StackConfig, session: LocalSession) -> dict[str, Cal
     settings = local_settings(config)
 
     def function(name: str) -> Callable[[dict[str, Any], Any], Any]:
-        app = build_app(name, build_deps(settings, session, with_idempotency=name == "order"))
+        app = build_app(
+            name, build_deps(settings, session, with_idempotency=name == "order", endpoint_url=session.endpoint)
+        )
         return lambda event, context: dispatch(app, event, context)
 
     return {name: function(name) for name in HTTP_FUNCTIONS}

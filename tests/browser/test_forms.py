@@ -179,3 +179,23 @@ def test_sold_car_cannot_be_ordered_and_favourites_stay_on_the_device(visitor_fa
     assert listing.locator("[data-list=recent] [data-field=stock_no]").all_text_contents() == ["CJ26006", "CJ26030"]
     stored = listing.evaluate("JSON.parse(localStorage.getItem('cj.favourites'))")
     assert [car["stock_no"] for car in stored] == ["CJ26006"]
+
+
+def test_vehicle_page_marks_a_car_reserved_after_an_order(visitor_factory: Any) -> None:
+    # Given a car that a member has just ordered
+    buyer: Visitor = visitor_factory()
+    sign_up(buyer, unique_email())
+    page = buyer.page("/order/?stock_no=CJ26007")
+    choose_port_and_address(page)
+    page.get_by_role("button", name="Confirm the order").click()
+    page.wait_for_url("**/order/invoice/?order=*")
+
+    # When another buyer opens the car's page (the site's vehicle template carries data-stock-no)
+    vehicle = visitor_factory().page("/vehicles/CJ26007/")
+
+    # Then the live status marks it reserved, from one request to /api/stock/status
+    assert vehicle.locator("[data-stock-no=CJ26007]").get_attribute("data-live") == "reserved"
+    other = visitor_factory()
+    other.page("/vehicles/CJ26008/")
+    assert [url for method, url, _ in other.requests if "/api/" in url] == [f"{other.origin}/api/stock/status"]
+    assert other.context.pages[0].locator("[data-stock-no=CJ26008]").get_attribute("data-live") is None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
-from tests.api.conftest import Api, event, unique_email, unique_phone
+from tests.api.conftest import Api, event, make_api, unique_email, unique_phone
 
 
 def inquiry(**changes: Any) -> dict[str, Any]:
@@ -109,3 +110,24 @@ def test_a_failed_notice_never_loses_the_inquiry(api: Api) -> None:
     # Then it is still stored and the buyer still gets their reference
     assert response.status == HTTPStatus.CREATED
     assert len(stored_inquiries(api)) == 1
+
+
+def test_the_viewer_address_counts_only_on_requests_that_came_through_cloudfront(aws: None, tmp_path: Path) -> None:
+    # Given the origin secret CloudFront sends, and one viewer's allowance used up through CloudFront
+    api = make_api(tmp_path, origin_verify="s" * 40)
+    through_cdn = {"cloudfront-viewer-address": "203.0.113.50:41234", "x-origin-verify": "s" * 40}
+    for index in range(api.deps.settings.inquiries_per_hour):
+        request = event("POST", "/api/inquiries", inquiry(), headers=through_cdn, source_ip=f"10.0.0.{index}")
+        assert api.call("inquiry", request).status == HTTPStatus.CREATED
+    # When the same viewer comes through another edge, it is still limited
+    again = event("POST", "/api/inquiries", inquiry(), headers=through_cdn, source_ip="10.0.1.1")
+    assert api.call("inquiry", again).status == HTTPStatus.TOO_MANY_REQUESTS
+    # and a direct caller cannot pick a fresh made-up viewer address without the secret
+    spoofed = {"cloudfront-viewer-address": "198.51.100.99:1", "x-origin-verify": "wrong"}
+    direct = event("POST", "/api/inquiries", inquiry(), headers=spoofed, source_ip="10.0.1.1")
+    assert api.call("inquiry", direct).status == HTTPStatus.CREATED
+    for _ in range(api.deps.settings.inquiries_per_hour):
+        api.call("inquiry", event("POST", "/api/inquiries", inquiry(), headers=spoofed, source_ip="10.0.1.1"))
+    spoofed_again = {**spoofed, "cloudfront-viewer-address": "198.51.100.100:1"}
+    blocked = event("POST", "/api/inquiries", inquiry(), headers=spoofed_again, source_ip="10.0.1.1")
+    assert api.call("inquiry", blocked).status == HTTPStatus.TOO_MANY_REQUESTS

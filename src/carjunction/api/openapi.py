@@ -43,7 +43,10 @@ def function_openapi(function: str) -> dict[str, Any]:
     from carjunction.api.routes import build_app  # noqa: PLC0415
 
     app = build_app(function, _documentation_deps())
-    document: dict[str, Any] = json.loads(app.get_openapi_json_schema(title=TITLE, version=VERSION))
+    from carjunction.api.routes.common import security_schemes  # noqa: PLC0415
+
+    schema = app.get_openapi_json_schema(title=TITLE, version=VERSION, security_schemes=security_schemes())
+    document: dict[str, Any] = json.loads(schema)
     return document
 
 

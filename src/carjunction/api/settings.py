@@ -20,6 +20,9 @@ class Settings(BaseModel):
     staff_email: str = "info@carjunction.com"
     content_dir: Path = Path("content")
     outbox_dir: Path | None = Field(default=None, description="Write e-mails here instead of sending with SES.")
+    origin_verify: str = Field(
+        default="", description="Secret CloudFront adds to API requests; the viewer address is trusted only with it."
+    )
     reservation_days: int = Field(default=7, ge=1, le=60)
     inquiries_per_hour: int = Field(default=10, ge=1)
     sign_ups_per_hour: int = Field(default=10, ge=1)

@@ -30,9 +30,11 @@ def build_all(deps: Deps) -> dict[str, APIGatewayHttpResolver]:
 
 def route_owners(apps: dict[str, APIGatewayHttpResolver]) -> list[tuple[re.Pattern[str], str]]:
     """(path pattern, function) for every route, read from the resolvers' own OpenAPI description."""
+    from carjunction.api.routes.common import security_schemes  # noqa: PLC0415
+
     owners = []
     for function, app in apps.items():
-        for path in app.get_openapi_schema().paths or {}:
+        for path in app.get_openapi_schema(security_schemes=security_schemes()).paths or {}:
             pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path))
             owners.append((re.compile(pattern), function))
     return owners

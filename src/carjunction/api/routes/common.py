@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 from collections.abc import Callable
 from http import HTTPStatus
@@ -20,6 +21,15 @@ from carjunction.api.logic.sign_in import identify_member
 from carjunction.api.store.db import Item
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# OpenAPI: routes that need the member cookie say so (the scheme is declared in api/openapi.py).
+MEMBER_ONLY: list[dict[str, list[str]]] = [{"memberCookie": []}]
+
+
+def security_schemes() -> dict[str, Any]:
+    """What MEMBER_ONLY refers to, for every OpenAPI document made from these resolvers."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn  # noqa: PLC0415
+
+    return {"memberCookie": APIKey.model_validate({"in": APIKeyIn.cookie, "name": "member"})}
 
 
 def parse_json(text: str) -> Any:
@@ -74,11 +84,13 @@ def dispatch(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -
     return app.resolve(event, context)
 
 
-def client_address(app: APIGatewayHttpResolver) -> str:
-    """The buyer's address: CloudFront's viewer address when behind the CDN, else the caller's."""
+def client_address(app: APIGatewayHttpResolver, deps: Deps) -> str:
+    """The buyer's address: CloudFront's viewer address when the request provably came through our
+    distribution (it carries the origin secret), else the caller's own address."""
     event = app.current_event
     viewer = event.headers.get("cloudfront-viewer-address")
-    if viewer:
+    secret = deps.settings.origin_verify
+    if viewer and secret and hmac.compare_digest(event.headers.get("x-origin-verify", ""), secret):
         return viewer.rsplit(":", 1)[0]
     return str(event.request_context.http.source_ip)
 

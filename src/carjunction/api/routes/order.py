@@ -12,7 +12,14 @@ from carjunction.api.deps import Deps
 from carjunction.api.errors import NotSignedIn
 from carjunction.api.logic.place_order import idempotent, place_order
 from carjunction.api.logic.read_orders import check_invoice, get_order, list_orders
-from carjunction.api.routes.common import client_address, current_member, documented, json_response, new_resolver
+from carjunction.api.routes.common import (
+    MEMBER_ONLY,
+    client_address,
+    current_member,
+    documented,
+    json_response,
+    new_resolver,
+)
 from carjunction.api.schemas import InvoiceCheckOut, OrderIn, OrderList, OrderOut
 from carjunction.api.store.db import Item
 
@@ -30,6 +37,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         "/api/orders",
         tags=["orders"],
         summary="Reserve a vehicle; idempotent by idempotency_key",
+        security=MEMBER_ONLY,
         responses=documented(
             HTTPStatus.CREATED, "Reserved; a replay of the same key returns the same order.", OrderOut
         ),
@@ -42,11 +50,16 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
             deps.cache["idempotency_config"].register_lambda_context(app.lambda_context)
         return json_response(HTTPStatus.CREATED, place_order(deps, signed_in(), body))
 
-    @app.get("/api/orders", tags=["orders"], summary="The member's own orders")
+    @app.get("/api/orders", tags=["orders"], summary="The member's own orders", security=MEMBER_ONLY)
     def get_orders() -> Response[OrderList]:
         return json_response(HTTPStatus.OK, list_orders(deps, signed_in()))
 
-    @app.get("/api/orders/<order_no>", tags=["orders"], summary="One of the member's orders, with its history")
+    @app.get(
+        "/api/orders/<order_no>",
+        tags=["orders"],
+        summary="One of the member's orders, with its history",
+        security=MEMBER_ONLY,
+    )
     def get_one_order(order_no: Annotated[str, Path(pattern=r"^CJ-[0-9A-Z]{8}$")]) -> Response[OrderOut]:
         return json_response(HTTPStatus.OK, get_order(deps, signed_in(), order_no))
 
@@ -54,6 +67,6 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     def get_invoice(
         code: Annotated[str, Path(pattern=r"^[0-9A-Za-z]{4}(-[0-9A-Za-z]{4}){3}$")],
     ) -> Response[InvoiceCheckOut]:
-        return json_response(HTTPStatus.OK, check_invoice(deps, code, client_address(app)))
+        return json_response(HTTPStatus.OK, check_invoice(deps, code, client_address(app, deps)))
 
     return app

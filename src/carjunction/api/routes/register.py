@@ -12,6 +12,7 @@ from carjunction.api.logic.manage_me import erase_me, export_me, member_out, upd
 from carjunction.api.logic.register_member import register_member
 from carjunction.api.logic.sign_in import request_sign_in, sign_in, sign_out
 from carjunction.api.routes.common import (
+    MEMBER_ONLY,
     client_address,
     current_member,
     documented,
@@ -52,7 +53,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         ),
     )
     def post_member(body: MemberIn) -> Response[Accepted]:
-        token = register_member(deps, body, client_address(app))
+        token = register_member(deps, body, client_address(app, deps))
         return json_response(HTTPStatus.ACCEPTED, ACCEPTED, cookies=[member_cookie(deps, token)])
 
     @app.post(
@@ -62,7 +63,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         responses=documented(HTTPStatus.ACCEPTED, "Accepted, whether or not the address is a member's.", Accepted),
     )
     def post_session_link(body: SignInLinkIn) -> Response[Accepted]:
-        request_sign_in(deps, str(body.email), client_address(app))
+        request_sign_in(deps, str(body.email), client_address(app, deps))
         return json_response(HTTPStatus.ACCEPTED, ACCEPTED)
 
     @app.post("/api/session", tags=["members"], summary="Sign in with the token from the link")
@@ -85,11 +86,11 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
             cookies=[member_cookie(deps, "", 0)],
         )
 
-    @app.get("/api/me", tags=["members"], summary="The member's details, to prefill forms")
+    @app.get("/api/me", tags=["members"], summary="The member's details, to prefill forms", security=MEMBER_ONLY)
     def get_me() -> Response[MemberOut]:
         return json_response(HTTPStatus.OK, member_out(signed_in()))
 
-    @app.patch("/api/me", tags=["members"], summary="Correct the member's details")
+    @app.patch("/api/me", tags=["members"], summary="Correct the member's details", security=MEMBER_ONLY)
     def patch_me(body: MemberPatch) -> Response[MemberOut]:
         return json_response(HTTPStatus.OK, update_me(deps, signed_in(), body))
 
@@ -97,6 +98,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         "/api/me",
         tags=["members"],
         summary="Erase the membership; orders are kept without personal data",
+        security=MEMBER_ONLY,
         responses=documented(HTTPStatus.NO_CONTENT, "Erased; the cookie is cleared."),
     )
     def delete_me() -> Response[None]:
@@ -107,7 +109,9 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
             cookies=[member_cookie(deps, "", 0)],
         )
 
-    @app.get("/api/me/export", tags=["members"], summary="Everything we hold about the member, as JSON")
+    @app.get(
+        "/api/me/export", tags=["members"], summary="Everything we hold about the member, as JSON", security=MEMBER_ONLY
+    )
     def get_export() -> Response[ExportOut]:
         return json_response(HTTPStatus.OK, export_me(deps, signed_in()))
 

@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8000
 
 .PHONY: venv build serve test lint typecheck validate clean deploy
 
@@ -23,8 +24,8 @@ build: validate
 	$(BIN)/mkdocs build --strict --quiet
 
 serve: build
-	@echo "Serving the site on http://127.0.0.1:8000 (Ctrl-C stops it)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site 8000
+	@echo "Starting the local stack (site + API + DynamoDB on moto) …"
+	$(BIN)/python -m carjunction.local --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check .

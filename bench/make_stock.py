@@ -1,0 +1,102 @@
+"""Write a synthetic stock of N vehicles (deterministic for a seed) as a content folder for build benchmarks.
+
+Every vehicle lists one photo; all photos are hard links to one sample photo, so the
+photo cache does its work once and the benchmark measures the build, not Pillow.
+
+    python bench/make_stock.py --count 10000 --seed 1 --out bench/work/content-10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).parents[1]
+MODELS = {
+    "Toyota": [
+        ("Hiace Van", "GDH201V", "van"),
+        ("Corolla Fielder", "NKE165G", "wagon"),
+        ("Prius", "ZVW30", "hatchback"),
+        ("Land Cruiser Prado", "TRJ150W", "suv"),
+        ("Hilux", "GUN125", "pickup"),
+    ],
+    "Nissan": [("Note", "E12", "hatchback"), ("X-Trail", "T32", "suv"), ("Caravan", "VR2E26", "van")],
+    "Honda": [("Fit", "GK3", "hatchback"), ("Vezel", "RU1", "suv"), ("Freed", "GB3", "minivan")],
+    "Mazda": [("Demio", "DJ3FS", "hatchback"), ("CX-5", "KE2FW", "suv")],
+    "Subaru": [("Forester", "SJ5", "suv"), ("Impreza", "GP7", "wagon")],
+    "Mitsubishi": [("Canter", "FBA20", "truck"), ("Delica D:5", "CV1W", "minivan")],
+    "Isuzu": [("Elf", "NKR85", "truck")],
+    "Suzuki": [("Every", "DA17V", "van"), ("Jimny", "JB64W", "suv")],
+}
+FUELS = ["petrol", "petrol", "diesel", "hybrid"]
+
+
+def vehicle(number: int, rng: random.Random) -> dict[str, object]:
+    make = rng.choice(sorted(MODELS))
+    model, code, body = rng.choice(MODELS[make])
+    year = rng.randint(2010, 2024)
+    return {
+        "stock_no": f"BN{number:06d}",
+        "make": make,
+        "model": model,
+        "model_code": code,
+        "chassis_no": f"{code}-{rng.randint(1000000, 9999999)}",
+        "registration": f"{year}-{rng.randint(1, 12):02d}",
+        "manufacture": f"{year}-01",
+        "mileage_km": rng.randint(5, 250) * 1000 + rng.randint(0, 999),
+        "engine_cc": rng.choice([660, 1300, 1500, 1800, 2000, 2500, 2800]),
+        "fuel": rng.choice(FUELS),
+        "transmission": rng.choice(["automatic", "automatic", "manual", "cvt"]),
+        "drive": rng.choice(["2wd", "4wd"]),
+        "steering": "right" if rng.random() < 0.9 else "left",
+        "body_type": body,
+        "doors": 5,
+        "seats": 5,
+        "colour": rng.choice(["White", "Silver", "Black", "Blue", "Red"]),
+        "length_mm": rng.randint(3400, 5300),
+        "width_mm": rng.randint(1475, 1900),
+        "height_mm": rng.randint(1400, 2300),
+        "weight_kg": rng.randint(800, 2500),
+        "options": ["Air conditioning", "Power steering"],
+        "condition_notes": "Synthetic vehicle for the build benchmark.",
+        "yard": "Yokohama",
+        "price_usd": rng.randint(20, 400) * 100,
+        "photos": ["01.webp"],
+        "added": (dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300))).isoformat(),
+    }
+
+
+def make_stock(count: int, seed: int, out: Path) -> Path:
+    rng = random.Random(seed)
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(ROOT / "content", out, ignore=shutil.ignore_patterns("vehicles"))
+    vehicles = out / "vehicles"
+    vehicles.mkdir()
+    photo = ROOT / "content" / "vehicles" / "CJ26001" / "01.webp"
+    for number in range(1, count + 1):
+        data = vehicle(number, rng)
+        (vehicles / f"{data['stock_no']}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        (vehicles / str(data["stock_no"])).mkdir()
+        os.link(photo, vehicles / str(data["stock_no"]) / "01.webp")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    out = make_stock(args.count, args.seed, args.out or ROOT / "bench" / "work" / f"content-{args.count}")
+    print(f"wrote {args.count} vehicles to {out}")
+
+
+if __name__ == "__main__":
+    main()

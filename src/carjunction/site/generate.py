@@ -1,0 +1,83 @@
+"""The site generator: a pure function from the validated catalogue to pages and data files.
+
+Same input, same output; no file, clock or network access. The MkDocs adapter
+(mkdocs_hooks.py) reads the inputs, calls ``generate`` and publishes what it returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from itertools import groupby
+from typing import Any
+
+from carjunction.catalogue import Catalogue, Status, Vehicle
+from carjunction.site.feed import FEED_PATH, atom_feed
+from carjunction.site.output import GeneratedFile, GeneratedPage, SiteBuild
+from carjunction.site.settings import Photo, SiteSettings
+from carjunction.site.stock_index import stock_index_json
+from carjunction.site.vehicle_pages import PhotoKey, card, make_page, make_url, vehicle_page
+
+STOCK_INDEX_PATH = "stock/stock.json"
+SHIPPING_PATH = "assets/data/shipping.json"
+
+
+def as_json(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+
+
+def shipping_data(catalogue: Catalogue, settings: SiteSettings) -> dict[str, Any]:
+    """Destinations, rates and display currencies for the calculator; rates as integers (basis points)."""
+    return {
+        "countries": [
+            [c.code, c.name, c.inspection.name if c.inspection else "", c.inspection.fee_usd if c.inspection else 0]
+            for c in sorted(catalogue.shipping.countries, key=lambda c: c.name)
+        ],
+        "ports": [
+            [p.code, p.name, p.country, p.freight_usd_per_m3, p.insurance_basis_points]
+            for p in sorted(catalogue.shipping.ports, key=lambda p: p.name)
+        ],
+        "currencies": [[c.code, c.name, str(c.per_usd), c.decimals] for c in settings.currencies.currencies],
+        "rates_as_of": settings.currencies.as_of.isoformat(),
+    }
+
+
+def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> dict[str, Any]:
+    """Counts and new arrivals for the home and stock pages."""
+    labels = settings.labels
+    makes = Counter(v.make for v in listed)
+    bodies = Counter(v.body_type.value for v in listed)
+    newest = sorted(listed, key=lambda v: (v.added, v.stock_no), reverse=True)[: settings.new_arrivals]
+    return {
+        "total": len(listed),
+        "makes": [{"name": m, "url": make_url(m), "count": makes[m]} for m in sorted(makes)],
+        "bodies": [
+            {"code": code, "label": labels.body_type[code], "count": bodies[code]}
+            for code in sorted(bodies, key=lambda c: labels.body_type[c])
+        ],
+        "new_arrivals": [card(v, labels, photos) for v in newest],
+        "labels": labels.model_dump(include={"fuel", "transmission", "drive", "steering", "body_type"}),
+        "stock_index": STOCK_INDEX_PATH,
+        "shipping": SHIPPING_PATH,
+        "feed": FEED_PATH,
+    }
+
+
+def generate(catalogue: Catalogue, settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> SiteBuild:
+    """Pages, stock index, feed and calculator data for ``catalogue``.
+
+    Withdrawn vehicles get nothing; sold ones keep their page (links to it stay good) but are not listed.
+    """
+    published = [v for v in catalogue.vehicles if v.status != Status.WITHDRAWN]
+    listed = [v for v in published if v.status == Status.AVAILABLE]
+    seller = catalogue.company.name
+    pages: list[GeneratedPage] = [vehicle_page(v, settings, photos, seller) for v in published]
+    by_make = sorted(listed, key=lambda v: (v.make, v.model, v.stock_no))
+    pages += [make_page(make, list(group), settings, photos) for make, group in groupby(by_make, key=lambda v: v.make)]
+    files = [
+        GeneratedFile(STOCK_INDEX_PATH, stock_index_json(listed, photos)),
+        GeneratedFile(SHIPPING_PATH, as_json(shipping_data(catalogue, settings))),
+        GeneratedFile(FEED_PATH, atom_feed(listed, settings, catalogue.company)),
+    ]
+    return SiteBuild(files=files, pages=pages, summary=summary(listed, settings, photos))

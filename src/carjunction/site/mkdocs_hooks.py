@@ -1,0 +1,133 @@
+"""The thin MkDocs adapter (mkdocs.yml ``hooks:``): read inputs, call the generator, publish its output.
+
+Vehicle and per-make pages are rendered straight from the theme's Jinja environment
+after the Markdown pages are built: no Markdown pass, never in the nav, never in the
+search index, one template render each, so the build stays linear in the stock size.
+Only this file knows the MkDocs API; moving to another builder replaces only it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import escape
+from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from carjunction.catalogue import CatalogueError, Status, load_catalogue
+from carjunction.site.generate import generate
+from carjunction.site.output import SiteBuild
+from carjunction.site.photos import prepare_photos, publish_variants
+from carjunction.site.settings import SiteSettings, load_site_data
+
+log = logging.getLogger("mkdocs.carjunction")
+CACHE_DIR = ".cache/photos"
+
+
+@dataclass
+class BuildState:
+    build: SiteBuild = field(default_factory=SiteBuild)
+    variants: list[tuple[Path, str]] = field(default_factory=list)
+    env: Environment | None = None
+    nav: Navigation | None = None
+    files: Files | None = None
+
+
+state = BuildState()
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global state  # noqa: PLW0603 - MkDocs hooks are module functions; this holds one build's results
+    state = BuildState()
+    started = time.perf_counter()
+    content = Path(config.docs_dir)
+    try:
+        catalogue = load_catalogue(content, today=dt.date.today())
+        labels, currencies = load_site_data(content)
+    except CatalogueError as error:
+        raise PluginError("\n".join(str(p) for p in error.problems)) from error
+    published = [v for v in catalogue.vehicles if v.status != Status.WITHDRAWN]
+    prepared = prepare_photos(published, content, Path(config.config_file_path).parent / CACHE_DIR)
+    settings = SiteSettings(site_url=config.site_url or "/", labels=labels, currencies=currencies)
+    state.build = generate(catalogue, settings, prepared.photos)
+    state.variants = prepared.variants
+    config.extra["company"] = catalogue.company.model_dump(mode="json")
+    config.extra["labels"] = labels.model_dump(mode="json")
+    log.info("carjunction: generated %d pages in %.2f s", len(state.build.pages), time.perf_counter() - started)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for generated in state.build.files:
+        files.append(File.generated(config, generated.path, content=generated.content))
+    state.files = files
+    return files
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    state.nav = nav
+    return nav
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    state.env = env
+    return env
+
+
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    context["stock"] = state.build.summary
+    return context
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if state.env is None or state.nav is None or state.files is None:
+        raise PluginError("carjunction hooks: the build did not reach the page stage")
+    started = time.perf_counter()
+    site_dir = Path(config.site_dir)
+    templates: dict[str, Any] = {}
+    for generated in state.build.pages:
+        source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
+        # Material prints the title and description unescaped; they hold staff-typed text.
+        page = Page(str(escape(generated.title)), source, config)
+        page.meta = {"description": str(escape(generated.description)), "hide": ["navigation", "toc"]}
+        context: dict[str, Any] = dict(get_context(state.nav, state.files, config, page))
+        context["item"] = generated.data
+        context["stock"] = state.build.summary
+        template = templates.get(generated.template) or templates.setdefault(
+            generated.template, state.env.get_template(generated.template)
+        )
+        target = site_dir / source.dest_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(template.render(context), encoding="utf-8")
+    published = publish_variants(state.variants, site_dir)
+    add_to_sitemap(site_dir, [config.site_url + p.url for p in state.build.pages if config.site_url])
+    log.info(
+        "carjunction: rendered %d pages and published %d photo variants in %.2f s",
+        len(state.build.pages),
+        published,
+        time.perf_counter() - started,
+    )
+
+
+def add_to_sitemap(site_dir: Path, urls: list[str]) -> None:
+    """MkDocs writes sitemap.xml from its own pages; add the generated ones to it (and to its .gz copy)."""
+    import gzip  # noqa: PLC0415 - only the adapter's last step needs it
+
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file() or not urls:
+        return
+    entries = "".join(f"    <url>\n         <loc>{url}</loc>\n    </url>\n" for url in urls)
+    text = sitemap.read_text(encoding="utf-8").replace("</urlset>", entries + "</urlset>")
+    sitemap.write_text(text, encoding="utf-8")
+    with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as packed:
+        packed.write(text.encode())

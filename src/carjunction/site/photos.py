@@ -1,0 +1,92 @@
+"""WebP variants of the vehicle photos, made once per original and kept in a cache outside site/.
+
+The cache is keyed by the original's content hash, the width and the quality, so a
+rebuild only processes photos it has not seen; renaming or moving a photo costs nothing.
+Originals are never published, only their variants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from carjunction.catalogue import Vehicle
+from carjunction.site.settings import Photo, variant_widths
+from carjunction.site.vehicle_pages import PhotoKey, variant_url
+
+QUALITY = 72
+VEHICLES_DIR = "vehicles"
+
+
+@dataclass(frozen=True)
+class PreparedPhotos:
+    photos: dict[PhotoKey, Photo]
+    # (cached variant, path under the site root) for every variant to publish
+    variants: list[tuple[Path, str]]
+
+
+def content_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+
+
+def make_variants(original: Path, digest: str, cache_dir: Path) -> Photo:
+    """Read the facts of a cached original, or make its variants and record them."""
+    facts_file = cache_dir / f"{digest}.json"
+    if facts_file.is_file():
+        return Photo.model_validate_json(facts_file.read_text())
+    with Image.open(original) as image:
+        image.load()
+        picture = image.convert("RGB")
+    photo = Photo(width=picture.width, height=picture.height, widths=variant_widths(picture.width))
+    for width in photo.widths:
+        height = max(1, round(picture.height * width / picture.width))
+        resized = picture if width == picture.width else picture.resize((width, height), Image.Resampling.LANCZOS)
+        target = cache_dir / f"{digest}-q{QUALITY}-{width}.webp"
+        partial = target.with_suffix(".part")
+        resized.save(partial, "WEBP", quality=QUALITY, method=4)
+        partial.replace(target)
+    # Written last: its presence means every variant is complete.
+    facts_file.write_text(json.dumps(photo.model_dump(mode="json")))
+    return photo
+
+
+def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path) -> PreparedPhotos:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    photos: dict[PhotoKey, Photo] = {}
+    variants: list[tuple[Path, str]] = []
+    for vehicle in vehicles:
+        for name in vehicle.photos:
+            original = content_dir / VEHICLES_DIR / vehicle.stock_no / name
+            digest = content_hash(original)
+            photo = make_variants(original, digest, cache_dir)
+            photos[(vehicle.stock_no, name)] = photo
+            variants += [
+                (cache_dir / f"{digest}-q{QUALITY}-{w}.webp", variant_url(vehicle.stock_no, name, w))
+                for w in photo.widths
+            ]
+    return PreparedPhotos(photos=photos, variants=variants)
+
+
+def publish_variants(variants: Iterable[tuple[Path, str]], site_dir: Path) -> int:
+    """Hard-link (or copy, across file systems) each variant into the site; returns how many."""
+    count = 0
+    made: set[Path] = set()
+    for cached, url in variants:
+        target = site_dir / url
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(cached, target)
+        except OSError:
+            shutil.copyfile(cached, target)
+        count += 1
+    return count

@@ -1,0 +1,111 @@
+"""What the site generator needs besides the catalogue: labels, currencies, photo facts and the site's address.
+
+The labels and currencies are staff-edited data files (content/site/labels.yaml,
+content/shipping/currencies.yaml); loading them is the only I/O here and it is kept
+apart from the generator so that the generator stays a pure function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from carjunction.catalogue import BodyType, CatalogueError, Drive, Fuel, Status, Steering, Transmission
+from carjunction.catalogue.load import load_record
+
+LABELS_FILE = "site/labels.yaml"
+CURRENCIES_FILE = "shipping/currencies.yaml"
+# Widths of the WebP variants made from each photo; a variant is never wider than its original.
+PHOTO_WIDTHS = (360, 640, 960, 1280)
+
+
+class Labels(BaseModel):
+    """The words a buyer reads for every code, and the phrases the build fills in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fuel: dict[str, str]
+    transmission: dict[str, str]
+    drive: dict[str, str]
+    steering: dict[str, str]
+    body_type: dict[str, str]
+    status: dict[str, str]
+    spec: dict[str, str]
+    units: dict[str, str]
+    text: dict[str, str]
+
+    @model_validator(mode="after")
+    def _every_code_has_a_label(self) -> Labels:
+        enums = {
+            "fuel": Fuel,
+            "transmission": Transmission,
+            "drive": Drive,
+            "steering": Steering,
+            "body_type": BodyType,
+            "status": Status,
+        }
+        for field, enum in enums.items():
+            missing = [member.value for member in enum if member.value not in getattr(self, field)]
+            if missing:
+                raise ValueError(f"{field}: no label for {', '.join(missing)}")
+        return self
+
+
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+class Currency(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: CurrencyCode
+    name: str = Field(min_length=1, max_length=60)
+    per_usd: Decimal = Field(gt=0, le=1_000_000)
+    decimals: int = Field(strict=True, ge=0, le=3)
+
+
+class Currencies(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    as_of: dt.date
+    currencies: list[Currency] = Field(max_length=60)
+
+
+class Photo(BaseModel):
+    """What the build knows of one original photo: its size, and the widths of the variants made from it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    width: int
+    height: int
+    widths: tuple[int, ...]
+
+
+class SiteSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    site_url: str = Field(description="Absolute address of the site, ending in /.")
+    labels: Labels
+    currencies: Currencies
+    new_arrivals: int = 8
+    feed_entries: int = 30
+
+
+def variant_widths(original_width: int) -> tuple[int, ...]:
+    """The variant widths for a photo: the standard ones it can fill, or its own width if it is smaller."""
+    widths = tuple(w for w in PHOTO_WIDTHS if w <= original_width)
+    return widths or (original_width,)
+
+
+def load_site_data(content_dir: Path) -> tuple[Labels, Currencies]:
+    """Read the labels and currencies files, raising CatalogueError naming the file and field."""
+    root = content_dir.parent
+    labels, problems = load_record(Labels, content_dir / LABELS_FILE, root=root)
+    currencies, more = load_record(Currencies, content_dir / CURRENCIES_FILE, root=root)
+    problems += more
+    if problems or labels is None or currencies is None:
+        raise CatalogueError(problems)
+    return labels, currencies

@@ -1,0 +1,190 @@
+"""The context of each vehicle page and each per-make list: plain data, rendered later by the theme."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from carjunction.catalogue import Status, Vehicle
+from carjunction.site.output import GeneratedPage
+from carjunction.site.settings import Labels, Photo, SiteSettings
+from carjunction.site.words import grouped, measure, phrase, slug, vehicle_facts, vehicle_title
+
+VEHICLES_URL = "vehicles/"
+STOCK_URL = "stock/"
+PHOTOS_URL = "photos/"
+
+PhotoKey = tuple[str, str]
+
+
+def vehicle_url(vehicle: Vehicle) -> str:
+    return f"{VEHICLES_URL}{vehicle.stock_no}/"
+
+
+def make_url(make: str) -> str:
+    return f"{STOCK_URL}{slug(make)}/"
+
+
+def variant_url(stock_no: str, photo: str, width: int) -> str:
+    return f"{PHOTOS_URL}{stock_no}/{PurePosixPath(photo).stem}-{width}.webp"
+
+
+def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: Labels) -> list[dict[str, Any]]:
+    """Each photo's variants (for srcset), its size (so nothing jumps while it loads) and its alt text."""
+    title = vehicle_title(labels, vehicle)
+    shown = []
+    for number, name in enumerate(vehicle.photos, start=1):
+        photo = photos[(vehicle.stock_no, name)]
+        widest = photo.widths[-1]
+        shown.append(
+            {
+                "variants": [[variant_url(vehicle.stock_no, name, w), w] for w in photo.widths],
+                "src": variant_url(vehicle.stock_no, name, min(photo.widths, key=lambda w: abs(w - 640))),
+                "width": widest,
+                "height": round(photo.height * widest / photo.width),
+                "alt": phrase(labels, "photo_alt", title=title, number=number, count=len(vehicle.photos)),
+            }
+        )
+    return shown
+
+
+def spec_rows(labels: Labels, vehicle: Vehicle) -> list[list[str]]:
+    spec = labels.spec
+    dimensions = " × ".join(grouped(n) for n in (vehicle.length_mm, vehicle.width_mm, vehicle.height_mm))
+    rows = [
+        ("stock_no", vehicle.stock_no),
+        ("make", vehicle.make),
+        ("model", vehicle.model),
+        ("grade", vehicle.grade or ""),
+        ("model_code", vehicle.model_code),
+        ("chassis_no", vehicle.chassis_no),
+        ("registration", vehicle.registration),
+        ("manufacture", vehicle.manufacture),
+        ("mileage_km", measure(labels, "km", vehicle.mileage_km)),
+        ("engine_cc", measure(labels, "cc", vehicle.engine_cc) if vehicle.engine_cc else ""),
+        ("fuel", labels.fuel[vehicle.fuel.value]),
+        ("transmission", labels.transmission[vehicle.transmission.value]),
+        ("drive", labels.drive[vehicle.drive.value]),
+        ("steering", labels.steering[vehicle.steering.value]),
+        ("body_type", labels.body_type[vehicle.body_type.value]),
+        ("doors", str(vehicle.doors)),
+        ("seats", str(vehicle.seats)),
+        ("colour", vehicle.colour),
+        ("dimensions", measure(labels, "mm", dimensions)),
+        ("volume", measure(labels, "m3", f"{vehicle.volume_m3:.3f}")),
+        ("weight_kg", measure(labels, "kg", vehicle.weight_kg)),
+        ("yard", vehicle.yard),
+    ]
+    return [[spec[key], value] for key, value in rows if value]
+
+
+SCHEMA_FUEL = {"petrol": "Gasoline", "diesel": "Diesel", "hybrid": "Hybrid", "plug_in_hybrid": "Plug-in hybrid"}
+
+
+def json_ld(vehicle: Vehicle, settings: SiteSettings, images: Sequence[str], seller: str) -> dict[str, Any]:
+    """schema.org Car with its Offer, for search engines; values are codes and figures, not prose."""
+    labels = settings.labels
+    offer_state = "https://schema.org/InStock" if vehicle.status == Status.AVAILABLE else "https://schema.org/SoldOut"
+    return {
+        "@context": "https://schema.org",
+        "@type": "Car",
+        "name": vehicle_title(labels, vehicle),
+        "sku": vehicle.stock_no,
+        "brand": {"@type": "Brand", "name": vehicle.make},
+        "model": vehicle.model,
+        "vehicleModelDate": vehicle.manufacture[:4],
+        "dateVehicleFirstRegistered": vehicle.registration,
+        "vehicleIdentificationNumber": vehicle.chassis_no,
+        "mileageFromOdometer": {"@type": "QuantitativeValue", "value": vehicle.mileage_km, "unitCode": "KMT"},
+        "vehicleEngine": {
+            "@type": "EngineSpecification",
+            "engineDisplacement": {"@type": "QuantitativeValue", "value": vehicle.engine_cc, "unitCode": "CMQ"},
+        },
+        "fuelType": SCHEMA_FUEL.get(vehicle.fuel.value, labels.fuel[vehicle.fuel.value]),
+        "vehicleTransmission": labels.transmission[vehicle.transmission.value],
+        "driveWheelConfiguration": labels.drive[vehicle.drive.value],
+        "steeringPosition": "https://schema.org/"
+        + ("RightHandDriving" if vehicle.steering.value == "right" else "LeftHandDriving"),
+        "bodyType": labels.body_type[vehicle.body_type.value],
+        "color": vehicle.colour,
+        "numberOfDoors": vehicle.doors,
+        "seatingCapacity": vehicle.seats,
+        "itemCondition": "https://schema.org/UsedCondition",
+        "image": [settings.site_url + url for url in images],
+        "offers": {
+            "@type": "Offer",
+            "price": vehicle.price_usd,
+            "priceCurrency": "USD",
+            "availability": offer_state,
+            "url": settings.site_url + vehicle_url(vehicle),
+            "seller": {"@type": "Organization", "name": seller},
+        },
+    }
+
+
+def vehicle_page(
+    vehicle: Vehicle, settings: SiteSettings, photos: Mapping[PhotoKey, Photo], seller: str
+) -> GeneratedPage:
+    labels = settings.labels
+    facts = vehicle_facts(labels, vehicle)
+    shown = photo_sources(vehicle, photos, labels)
+    largest = [p["variants"][-1][0] for p in shown]
+    return GeneratedPage(
+        url=vehicle_url(vehicle),
+        template="vehicle.html",
+        title=facts["title"],
+        description=phrase(labels, "vehicle_description", **facts),
+        data={
+            "stock_no": vehicle.stock_no,
+            "title": facts["title"],
+            "grade": vehicle.grade or "",
+            "status": vehicle.status.value,
+            "status_label": labels.status[vehicle.status.value],
+            "price": facts["price"],
+            "was_price": measure(labels, "usd", vehicle.was_price_usd) if vehicle.was_price_usd else "",
+            "photos": shown,
+            "spec": spec_rows(labels, vehicle),
+            "options": list(vehicle.options),
+            "condition_notes": vehicle.condition_notes,
+            "make": vehicle.make,
+            "make_url": make_url(vehicle.make),
+            "quote": {
+                "length_mm": vehicle.length_mm,
+                "width_mm": vehicle.width_mm,
+                "height_mm": vehicle.height_mm,
+                "price_usd": vehicle.price_usd,
+            },
+            "json_ld": json_ld(vehicle, settings, largest, seller),
+        },
+    )
+
+
+def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo]) -> dict[str, Any]:
+    """What a list shows of a vehicle: the same fields the stock page's script shows."""
+    thumb = ""
+    if vehicle.photos:
+        photo = photos[(vehicle.stock_no, vehicle.photos[0])]
+        thumb = variant_url(vehicle.stock_no, vehicle.photos[0], photo.widths[0])
+    return {
+        "url": vehicle_url(vehicle),
+        "stock_no": vehicle.stock_no,
+        "title": vehicle_title(labels, vehicle),
+        "year": vehicle.registration_year,
+        "mileage": measure(labels, "km", vehicle.mileage_km),
+        "price": measure(labels, "usd", vehicle.price_usd),
+        "thumb": thumb,
+    }
+
+
+def make_page(
+    make: str, vehicles: Sequence[Vehicle], settings: SiteSettings, photos: Mapping[PhotoKey, Photo]
+) -> GeneratedPage:
+    labels = settings.labels
+    return GeneratedPage(
+        url=make_url(make),
+        template="stock-make.html",
+        title=phrase(labels, "make_title", make=make),
+        description=phrase(labels, "make_description", make=make, count=len(vehicles)),
+        data={"make": make, "cards": [card(v, labels, photos) for v in vehicles]},
+    )

@@ -1,0 +1,189 @@
+"""The real local stack (built site, moto, the API functions) in a subprocess, and Debian's Chromium driven
+by Playwright. Every context records the requests its pages make and the cookies it is given."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from carjunction.local.dynamodb import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class LocalStack:
+    origin: str
+    state_dir: Path
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def outbox(self) -> Path:
+        return self.state_dir / "outbox"
+
+    def sign_in_link(self, email: str, timeout: float = 10) -> str:
+        """The newest sign-in link e-mailed to ``email`` (the outbox is where the stack "sends" mail)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            mails = sorted(self.outbox.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for path in mails:
+                mail = json.loads(path.read_text(encoding="utf-8"))
+                found = re.search(r"http://\S+/members/sign-in/#token=\S+", mail["body"])
+                if mail["to"] == email and found:
+                    return found.group(0)
+            time.sleep(0.1)
+        raise AssertionError(f"no sign-in link for {email} in {self.outbox}")
+
+
+def _wait_ready(origin: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the local stack exited early:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(f"{origin}/api/stock/status", timeout=2) as answer:  # noqa: S310 - loopback
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"the local stack did not start:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    work = tmp_path_factory.mktemp("stack")
+    site = work / "site"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    port = free_port()
+    log = work / "stack.log"
+    options = ["--state-dir", str(work / "state"), "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "carjunction.local", "--root", str(ROOT), "--site-dir", str(site), *options],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(origin, process, log)
+        yield LocalStack(origin=origin, state_dir=work / "state", log=log, process=process)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        message = f"{CHROMIUM} is missing; install Debian's chromium (bash .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Visitor:
+    """One browser context (one buyer's device) and what its pages sent and received."""
+
+    context: Any
+    origin: str
+    requests: list[tuple[str, str, str | None]] = field(default_factory=list)  # method, url, body
+    set_cookies: list[str] = field(default_factory=list)
+
+    def page(self, path: str) -> Any:
+        page = self.context.new_page()
+        page.goto(self.origin + path)
+        page.wait_for_selector("html[data-forms-ready]", state="attached")
+        return page
+
+    def posts(self, path: str) -> list[dict[str, Any]]:
+        return [
+            json.loads(body or "null")
+            for method, url, body in self.requests
+            if method == "POST" and url == self.origin + path
+        ]
+
+
+@pytest.fixture
+def visitor_factory(browser: Any, stack: LocalStack) -> Iterator[Any]:
+    visitors: list[Visitor] = []
+
+    def make() -> Visitor:
+        context = browser.new_context(base_url=stack.origin, accept_downloads=True)
+        visitor = Visitor(context=context, origin=stack.origin)
+        context.on("request", lambda r: visitor.requests.append((r.method, r.url, r.post_data)))
+        context.on(
+            "response",
+            lambda r: visitor.set_cookies.extend(v for k, v in r.headers_array() if k.lower() == "set-cookie"),
+        )
+        visitors.append(visitor)
+        return visitor
+
+    yield make
+    for visitor in visitors:
+        cookies = {c["name"] for c in visitor.context.cookies()}
+        visitor.context.close()
+        # Then: pages talk to our own origin only, and the one cookie ever set is "member".
+        strangers = [
+            url for _, url, _ in visitor.requests if not url.startswith((stack.origin + "/", "blob:", "data:"))
+        ]
+        assert strangers == []
+        assert {header.split("=", 1)[0] for header in visitor.set_cookies} <= {"member"}
+        assert cookies <= {"member"}
+
+
+def unique_email() -> str:
+    return f"buyer-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def sign_up(visitor: Visitor, email: str, name: str = "Amani Buyer") -> Any:
+    page = visitor.page("/members/join/")
+    page.get_by_label("Your name", exact=True).fill(name)
+    page.get_by_label("Contact number", exact=True).fill("+254 712 345678")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Country", exact=True).select_option("KE")
+    page.get_by_label("Port of discharge", exact=True).select_option("KEMBA")
+    page.get_by_role("button", name="Become a member").click()
+    page.wait_for_url("**/members/account/")
+    page.wait_for_selector("html[data-forms-ready]", state="attached")
+    return page

@@ -1,0 +1,33 @@
+"""The small fixed catalogue the generator's golden tests start from, with a fixed 'today'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carjunction.catalogue import Catalogue, load_catalogue
+from carjunction.site import Photo, SiteSettings, load_site_data
+from carjunction.site.vehicle_pages import PhotoKey
+from tests.factories import TODAY
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixture" / "content"
+SITE_URL = "https://shop.example/"
+
+
+def fixture_catalogue() -> Catalogue:
+    return load_catalogue(FIXTURE_CONTENT, today=TODAY)
+
+
+def fixture_settings() -> SiteSettings:
+    labels, currencies = load_site_data(FIXTURE_CONTENT)
+    return SiteSettings(site_url=SITE_URL, labels=labels, currencies=currencies, new_arrivals=2, feed_entries=10)
+
+
+def fixture_photos(catalogue: Catalogue) -> dict[PhotoKey, Photo]:
+    """Photo facts as the photo step would report them, fixed so that no image is read."""
+    return {
+        (v.stock_no, name): Photo(width=800, height=600, widths=(360, 640))
+        if index == 0
+        else Photo(width=300, height=200, widths=(300,))
+        for v in catalogue.vehicles
+        for index, name in enumerate(v.photos)
+    }

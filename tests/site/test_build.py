@@ -1,0 +1,117 @@
+"""`mkdocs build --strict` of the real content: every vehicle has a page, none is in the nav or search index,
+nothing is fetched from another host, and the originals are not published."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+from carjunction.catalogue import Status, load_catalogue
+from tests.site.fixture_site import FIXTURE_CONTENT
+from tests.site_build import ROOT, build_site
+
+CONTENT = ROOT / "content"
+# Hosts that may be named without being fetched: the site itself, and identifiers in XML namespaces / JSON-LD.
+ALLOWED_HOSTS = {"www.carjunction.com", "schema.org", "www.w3.org", "www.sitemaps.org"}
+URL = re.compile(r"""(?:https?:)?//([a-z0-9.-]+\.[a-z]{2,})""", re.IGNORECASE)
+
+
+def published_vehicles() -> list[str]:
+    return [v.stock_no for v in load_catalogue(CONTENT).vehicles if v.status != Status.WITHDRAWN]
+
+
+def test_every_published_vehicle_has_a_page_with_its_stock_number(built_site: Path) -> None:
+    # Given the sample stock
+    stock_nos = published_vehicles()
+    assert len(stock_nos) > 20
+    # When built, then each vehicle's page names it in the title and the JSON-LD offer
+    for stock_no in stock_nos:
+        html = (built_site / "vehicles" / stock_no / "index.html").read_text(encoding="utf-8")
+        assert f"({stock_no})" in html.split("</title>")[0]
+        assert '"@type": "Car"' in html or '"@type":"Car"' in html
+        assert '<meta name="description" content="' in html
+
+
+def test_no_vehicle_page_is_in_the_nav_or_the_search_index(built_site: Path) -> None:
+    # Given the built site
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    nav = home.split('data-md-type="navigation"')[1].split("</nav>")[0]
+    # Then
+    assert locations, "the search index is empty"
+    assert not [loc for loc in locations if loc.startswith("vehicles/") or re.match(r"stock/[a-z]", loc)]
+    assert "vehicles/" not in nav
+
+
+def test_no_page_references_a_third_party_host(built_site: Path) -> None:
+    # Given every HTML, CSS, JS, XML and JSON file we publish (Material's own bundle is checked in the browser)
+    own = [
+        p
+        for p in built_site.rglob("*")
+        if p.suffix in {".html", ".css", ".js", ".json", ".xml"}
+        and "assets/javascripts" not in p.as_posix()
+        and "assets/stylesheets" not in p.as_posix()
+    ]
+    # When every absolute URL in them is collected
+    hosts = {m.group(1).lower() for p in own for m in URL.finditer(p.read_text(encoding="utf-8", errors="replace"))}
+    # Then each is the site itself or a bare identifier
+    assert hosts - ALLOWED_HOSTS == set()
+    assert "fonts.googleapis.com" not in (built_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_originals_and_vehicle_yaml_are_not_published(built_site: Path) -> None:
+    # Then only WebP variants are under photos/, and no YAML at all
+    assert not list(built_site.rglob("*.yaml"))
+    photos = list((built_site / "photos").rglob("*"))
+    assert photos
+    assert all(p.is_dir() or re.search(r"-\d+\.webp$", p.name) for p in photos)
+
+
+def test_the_stock_index_is_at_most_40_bytes_per_vehicle_gzipped(built_site: Path) -> None:
+    raw = (built_site / "stock" / "stock.json").read_bytes()
+    count = len(json.loads(raw)["no"])
+    assert count > 20
+    assert len(gzip.compress(raw, 9)) / count <= 40 or count < 200  # small stocks pay the dictionary overhead
+
+
+def test_staff_text_is_escaped_and_the_sitemap_lists_vehicle_pages(built_site: Path) -> None:
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    first = published_vehicles()[0]
+    assert f"https://www.carjunction.com/vehicles/{first}/" in sitemap
+    assert urlparse("https://www.carjunction.com/stock/").path in sitemap
+    assert (built_site / "404.html").is_file()
+    assert (built_site / "feed.xml").read_text(encoding="utf-8").count("<entry>") >= 10
+
+
+def test_every_page_has_the_company_footer(built_site: Path) -> None:
+    pages = [built_site / "index.html", built_site / "stock/index.html", built_site / "policy/privacy/index.html"]
+    pages.append(built_site / "vehicles" / published_vehicles()[0] / "index.html")
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        footer = html.split('class="md-footer cj-footer"')[1]
+        assert "info@carjunction.com" in footer and "351-0035" in footer
+        assert "Privacy policy</a>" in footer and "Contact us</a>" in footer
+
+
+def test_staff_typed_text_is_escaped_on_vehicle_pages(tmp_path: Path) -> None:
+    # Given a site of the fixture catalogue, whose FX003 notes contain HTML
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    (content / "index.md").write_text("# Test shop\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
+    text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    text = text.replace("src/carjunction/site/mkdocs_hooks.py", str(ROOT / "src/carjunction/site/mkdocs_hooks.py"))
+    text = text.replace("src/carjunction/buyer_pages.py", str(ROOT / "src/carjunction/buyer_pages.py"))
+    config.write_text(text, encoding="utf-8")
+    # When built
+    build_site(tmp_path / "site", config)
+    # Then the markup typed by staff shows as text
+    html = (tmp_path / "site/vehicles/FX003/index.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Like new&lt;/b&gt; &amp; clean" in html
+    assert "<b>Like new" not in html

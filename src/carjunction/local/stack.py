@@ -45,6 +45,11 @@ class StackConfig:
     def outbox(self) -> Path:
         return self.state_dir / "outbox"
 
+    @property
+    def stack_file(self) -> Path:
+        """Where `carjunction admin --local` finds the running stack's moto endpoint and table; gone when stopped."""
+        return self.state_dir / "stack.json"
+
 
 class LocalSession:
     """A boto3 session whose clients can only reach the local moto endpoint (never AWS)."""
@@ -148,6 +153,7 @@ class Stack:
     def stop(self) -> None:
         """Save what the developer entered, then stop the server, the outbox printer and moto."""
         try:
+            self.config.stack_file.unlink(missing_ok=True)
             count = self.save()
             self.config.say(f"Saved {count} items to {self.config.state_file}")
         finally:
@@ -179,6 +185,13 @@ def build_functions(config: StackConfig, session: LocalSession) -> dict[str, Cal
     return {name: function(name) for name in HTTP_FUNCTIONS}
 
 
+def write_stack_file(config: StackConfig, endpoint: str) -> None:
+    stack = {"endpoint": endpoint, "region": REGION, "table": TABLES["DataTable"], "origin": config.origin}
+    config.state_dir.mkdir(parents=True, exist_ok=True)
+    config.stack_file.write_text(json.dumps(stack, indent=2) + "\n", encoding="utf-8")
+    config.say(f"Staff commands reach this stack with `carjunction admin … --local` ({config.stack_file})")
+
+
 def start_stack(config: StackConfig) -> Stack:
     from carjunction.api.logic.sync_catalogue import sync_catalogue  # noqa: PLC0415
     from carjunction.api.store.db import Db  # noqa: PLC0415
@@ -207,6 +220,7 @@ def start_stack(config: StackConfig) -> Stack:
         raise
     config.say(f"DynamoDB (moto) on {endpoint}: {loaded} saved items loaded, {synced} vehicles synced")
     config.say(f"E-mails (sign-in links, staff notices) are written to {config.outbox} and printed here")
+    write_stack_file(config, endpoint)
     printer = OutboxPrinter(config.outbox, config.say)
     printer.start()
     return Stack(config=config, moto=moto, endpoint=endpoint, dynamodb=dynamodb, server=server, outbox=printer)

@@ -1,4 +1,4 @@
-"""Staff subcommands of `carjunction`: new-vehicle, photos, deploy.
+"""Staff subcommands of `carjunction`: new-vehicle, photos, deploy (and admin, from admin_cli).
 
 Only argparse wiring lives here; boto3 and Pillow are imported inside the command functions so that
 `carjunction validate` (run on every commit by pre-commit) starts fast.
@@ -205,6 +205,9 @@ def add_new_vehicle(commands: Any) -> None:
 
 
 def add_commands(commands: Any) -> None:
+    from carjunction.ops.admin_cli import add_admin  # noqa: PLC0415 - argparse only; boto3 loads when it runs
+
     add_new_vehicle(commands)
     add_photos(commands)
     add_deploy(commands)
+    add_admin(commands)

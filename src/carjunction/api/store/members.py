@@ -142,3 +142,14 @@ def erase_member(db: Db, member_id: str, email_key: str, order_keys: list[str], 
     # A transaction holds at most 100 writes; a member with more is erased in chunks, profile first.
     for start in range(0, len(writes), 100):
         db.client.transact_write_items(TransactItems=writes[start : start + 100])
+
+
+def opted_in_members(db: Db) -> list[Item]:
+    """Members who asked to be told about updates to the website, oldest membership first."""
+    return query_all(
+        db,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :member",
+        FilterExpression="updates_opt_in = :yes",
+        ExpressionAttributeValues={":member": {"S": "MEMBER"}, ":yes": {"BOOL": True}},
+    )

@@ -14,7 +14,7 @@ from carjunction.api.store.db import (
     query_all,
     to_item,
 )
-from carjunction.api.store.vehicles import RESERVED, vehicle_pk
+from carjunction.api.store.vehicles import RESERVED, SOLD, vehicle_pk
 
 
 class VehicleTaken(Exception):
@@ -140,3 +140,108 @@ def release(db: Db, stock_no: str, now_iso: str) -> bool:
             return False  # paid meanwhile, or released by another run
         raise
     return True
+
+
+# --- staff (the admin CLI) ------------------------------------------------------------------------
+class StatusChanged(Exception):
+    """The order is no longer in the status the move was decided on (someone else moved it)."""
+
+
+class ReservationLost(Exception):
+    """The vehicle is not held by this order, so it cannot be freed or marked sold through it."""
+
+
+def list_all_orders(db: Db) -> list[Item]:
+    """Every order, oldest first (gsi1 ``ORDER``)."""
+    return query_all(
+        db,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :order",
+        ExpressionAttributeValues={":order": {"S": "ORDER"}},
+        ScanIndexForward=True,
+    )
+
+
+def find_order(db: Db, order_no: str) -> Item | None:
+    # The order's key holds the member id, which staff do not type; the index is searched by order number.
+    found = query_all(
+        db,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :order",
+        FilterExpression="#no = :no",
+        ExpressionAttributeNames={"#no": "order_no"},
+        ExpressionAttributeValues={":order": {"S": "ORDER"}, ":no": {"S": order_no}},
+    )
+    return found[0] if found else None
+
+
+def change_status(db: Db, order: Item, to_status: str, at: str, *, vehicle: str | None = None) -> None:
+    """Move ``order`` from the status it was read with to ``to_status``, appending to its history.
+
+    ``vehicle`` is ``"free"`` (cancel: the car can be ordered again) or ``"sold"`` (paid: the site shows it sold),
+    done in the same transaction and only while the car is held by this order.
+    """
+    order_no, stock_no = str(order["order_no"]), str(order["stock_no"])
+    move = {
+        "Update": {
+            "TableName": db.table,
+            "Key": key(str(order["pk"]), order_sk(order_no)),
+            "UpdateExpression": "SET #status = :to, history = list_append(history, :change)",
+            "ConditionExpression": "#status = :from",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": to_item(
+                {":to": to_status, ":from": order["status"], ":change": [{"status": to_status, "at": at}]}
+            ),
+        }
+    }
+    writes = [move]
+    if vehicle == "free":
+        update = "REMOVE reserved_by, reserved_member, reserved_until, gsi2pk, gsi2sk"
+        values: Item = {":order": order_no}
+    elif vehicle == "sold":
+        # reserved_by stays: it keeps the car from being ordered again, and the release function only looks
+        # at STOCK#RESERVED, so a paid car is never released.
+        update = "SET gsi2pk = :sold, gsi2sk = :stock, sold_order = :order, sold_at = :at"
+        values = {":order": order_no, ":sold": SOLD, ":stock": stock_no, ":at": at}
+    if vehicle is not None:
+        writes.append(
+            {
+                "Update": {
+                    "TableName": db.table,
+                    "Key": key(vehicle_pk(stock_no), "VEHICLE"),
+                    "UpdateExpression": update,
+                    "ConditionExpression": "reserved_by = :order",
+                    "ExpressionAttributeValues": to_item(values),
+                }
+            }
+        )
+    try:
+        db.client.transact_write_items(TransactItems=writes)
+    except ClientError as error:
+        if error_code(error) != "TransactionCanceledException":
+            raise
+        codes = cancellation_codes(error)
+        if codes[:1] == ["ConditionalCheckFailed"]:
+            raise StatusChanged from None
+        if codes[1:2] == ["ConditionalCheckFailed"]:
+            raise ReservationLost from None
+        raise
+
+
+def record_shipment(db: Db, order: Item, shipment: Item) -> Item | None:
+    """Store vessel, voyage and bill of lading if the order is still in the status it was read with."""
+    try:
+        answer = db.client.update_item(
+            TableName=db.table,
+            Key=key(str(order["pk"]), order_sk(str(order["order_no"]))),
+            UpdateExpression="SET shipment = :shipment",
+            ConditionExpression="#status = :status",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=to_item({":shipment": shipment, ":status": order["status"]}),
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as error:
+        if error_code(error) == "ConditionalCheckFailedException":
+            return None
+        raise
+    return from_item(answer["Attributes"])

@@ -53,13 +53,14 @@ def put_catalogue_entry(
     )
     was_sold = from_item(answer.get("Attributes", {})).get("gsi2pk") == SOLD
     if status != "sold" and was_sold:
-        # Staff took a "sold" back; the condition keeps a reservation made meanwhile.
+        # Staff took a "sold" back; the condition keeps a reservation made meanwhile, and a car sold through
+        # a paid order (sold_order, set by the admin CLI) stays sold whatever its file says.
         try:
             db.client.update_item(
                 TableName=db.table,
                 Key=key(vehicle_pk(stock_no), "VEHICLE"),
                 UpdateExpression="REMOVE gsi2pk, gsi2sk",
-                ConditionExpression="gsi2pk = :sold",
+                ConditionExpression="gsi2pk = :sold AND attribute_not_exists(sold_order)",
                 ExpressionAttributeValues={":sold": {"S": SOLD}},
             )
         except ClientError as error:

@@ -27,6 +27,17 @@ def some_address() -> str:
     return f"10.{n % 250}.{(n >> 8) % 250}.{(n >> 16) % 250}"
 
 
+def order_body(stock_no: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "stock_no": stock_no,
+        "port": "KEMBA",
+        "incoterm": "CIF",
+        "consignee": {"name": "Otieno Motors Ltd", "address": "Moi Avenue 1, Mombasa", "telephone": "+254 700 100"},
+        "idempotency_key": uuid.uuid4().hex,
+        **changes,
+    }
+
+
 @dataclass
 class World:
     api: Api
@@ -64,15 +75,7 @@ class World:
         return str(response.body["reference"])
 
     def order(self, cookie: str, stock_no: str | None = None, **changes: Any) -> dict[str, Any]:
-        stock_no = stock_no or self.api.add_vehicle().stock_no
-        body = {
-            "stock_no": stock_no,
-            "port": "KEMBA",
-            "incoterm": "CIF",
-            "consignee": {"name": "Otieno Motors Ltd", "address": "Moi Avenue 1, Mombasa", "telephone": "+254 700 1"},
-            "idempotency_key": uuid.uuid4().hex,
-            **changes,
-        }
+        body = order_body(stock_no or self.api.add_vehicle().stock_no, **changes)
         response = self.api.call("order", event("POST", "/api/orders", body, cookie=cookie, source_ip=some_address()))
         assert response.status == HTTPStatus.CREATED, response.body
         order: dict[str, Any] = response.body

@@ -1,0 +1,160 @@
+"""`carjunction admin orders`: list, show, move along the allowed path, cancel (frees the car), paid (shows it
+sold), record the shipment; the buyer sees the same history in GET /api/orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from http import HTTPStatus
+
+import pytest
+
+from carjunction.api.logic.release_lapsed import release_lapsed
+from carjunction.api.logic.sync_catalogue import sync_catalogue
+from carjunction.ops.admin.context import AdminError
+from carjunction.ops.admin.move_orders import move_order, ship_order
+from tests.api.conftest import event
+from tests.ops.admin_world import T0, World, order_body, world
+
+__all__ = ["world"]  # the fixture, imported for pytest
+
+
+def test_an_order_moves_along_and_the_buyer_sees_each_step(world: World) -> None:
+    # Given a buyer's order
+    cookie, _ = world.sign_up()
+    order_no = world.order(cookie)["order_no"]
+    # When staff move it along, a day apart
+    for day, status in enumerate(("invoiced", "paid", "shipped", "delivered"), start=1):
+        world.at(T0 + dt.timedelta(days=day))
+        assert move_order(world.context, order_no, status)["status"] == status
+    # Then the buyer's own order page shows the whole history, in order
+    (mine,) = world.buyer_orders(cookie)
+    assert mine["status"] == "delivered"
+    assert [(h["status"], h["at"]) for h in mine["history"]] == [
+        ("reserved", "2026-11-20T09:00:00Z"),
+        ("invoiced", "2026-11-21T09:00:00Z"),
+        ("paid", "2026-11-22T09:00:00Z"),
+        ("shipped", "2026-11-23T09:00:00Z"),
+        ("delivered", "2026-11-24T09:00:00Z"),
+    ]
+
+
+def test_the_move_command_reports_the_new_status(world: World) -> None:
+    cookie, _ = world.sign_up()
+    order_no = world.order(cookie)["order_no"]
+    code, out, err = world.admin("orders", "move", order_no, "--to", "invoiced")
+    assert code == 0, err
+    assert out.strip() == f"order {order_no} is now invoiced"
+    assert world.admin_json("orders", "show", order_no)["status"] == "invoiced"
+
+
+def test_an_illegal_move_names_the_current_status_and_changes_nothing(world: World) -> None:
+    # Given a reserved order
+    cookie, _ = world.sign_up()
+    order_no = world.order(cookie)["order_no"]
+    # When staff try to mark it shipped before it is paid
+    code, out, err = world.admin("orders", "move", order_no, "--to", "shipped")
+    # Then they are told its status and what it can become, and it is unchanged
+    assert code == 1
+    assert out == ""
+    assert err.strip() == f"error: order {order_no} is reserved: it can go to invoiced, paid, cancelled, not shipped"
+    assert world.admin_json("orders", "show", order_no)["status"] == "reserved"
+
+
+def test_an_unknown_order_is_one_line_and_exit_1(world: World) -> None:
+    code, _, err = world.admin("orders", "show", "CJ-NOSUCH00")
+    assert code == 1
+    assert err.strip() == "error: no order 'CJ-NOSUCH00'"
+
+
+def test_cancelling_frees_the_car_for_another_buyer(world: World) -> None:
+    # Given a reserved car
+    first, _ = world.sign_up()
+    order = world.order(first)
+    assert order["stock_no"] in world.stock_status()["reserved"]
+    # When staff cancel the order
+    code, out, err = world.admin("orders", "move", order["order_no"], "--to", "cancelled")
+    # Then the car is free on the site and another buyer can order it
+    assert code == 0, err
+    assert "free again" in out
+    assert order["stock_no"] not in world.stock_status()["reserved"]
+    second, _ = world.sign_up()
+    assert world.order(second, order["stock_no"])["status"] == "reserved"
+    # and the first buyer sees their order cancelled
+    (mine,) = world.buyer_orders(first)
+    assert [h["status"] for h in mine["history"]] == ["reserved", "cancelled"]
+
+
+def test_paid_shows_the_car_sold_at_once_and_it_is_never_released_or_unsold_by_a_sync(world: World) -> None:
+    # Given a reserved car (its file says available)
+    cookie, _ = world.sign_up()
+    vehicle = world.api.add_vehicle()
+    order = world.order(cookie, vehicle.stock_no)
+    # When staff mark the order paid
+    move_order(world.context, order["order_no"], "paid")
+    # Then the site shows the car sold, not reserved
+    status = world.stock_status()
+    assert vehicle.stock_no in status["sold"]
+    assert vehicle.stock_no not in status["reserved"]
+    # and long after the payment deadline the release job leaves it alone
+    assert release_lapsed(world.api.deps.db, T0 + dt.timedelta(days=30)) == []
+    # and a deploy's catalogue sync (the file still says available) does not take "sold" back
+    sync_catalogue(world.api.deps.db, world.api.catalogue, complete=False)
+    assert vehicle.stock_no in world.stock_status()["sold"]
+    # and nobody else can order it
+    other, _ = world.sign_up()
+    body = {**order_body(vehicle.stock_no), "idempotency_key": uuid.uuid4().hex}
+    response = world.api.call("order", event("POST", "/api/orders", body, cookie=other))
+    assert response.status == HTTPStatus.CONFLICT
+
+
+def test_a_lapsed_order_cannot_be_moved(world: World) -> None:
+    # Given an order whose reservation lapsed and was released
+    cookie, _ = world.sign_up()
+    order_no = world.order(cookie)["order_no"]
+    release_lapsed(world.api.deps.db, T0 + dt.timedelta(days=30))
+    # When staff try to mark it paid
+    with pytest.raises(AdminError, match="is lapsed: it cannot be moved any more"):
+        move_order(world.context, order_no, "paid")
+
+
+def test_orders_list_filters_by_status_oldest_first(world: World) -> None:
+    cookie, _ = world.sign_up()
+    first = world.order(cookie)["order_no"]
+    world.at(T0 + dt.timedelta(hours=1))
+    second = world.order(cookie)["order_no"]
+    world.at(T0 + dt.timedelta(hours=2))
+    third = world.order(cookie)["order_no"]
+    move_order(world.context, second, "invoiced")
+    assert [o["order_no"] for o in world.admin_json("orders", "list")] == [first, second, third]
+    assert [o["order_no"] for o in world.admin_json("orders", "list", "--status", "reserved")] == [first, third]
+    code, out, _ = world.admin("orders", "list")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["ORDER", "STATUS", "CREATED", "(UTC)", "STOCK", "VEHICLE", "PORT", "TERM",
+                                           "USD", "CONSIGNEE"]  # fmt: skip
+    assert [line.split()[0] for line in out.splitlines()[2:]] == [first, second, third]
+
+
+def test_the_shipment_is_recorded_and_shown(world: World) -> None:
+    # Given a paid order
+    cookie, _ = world.sign_up()
+    order_no = world.order(cookie)["order_no"]
+    move_order(world.context, order_no, "paid")
+    # When staff record the vessel, voyage and bill of lading
+    code, out, err = world.admin("orders", "ship", order_no, "--vessel", "HOEGH TRIGGER", "--voyage", "112W",
+                                 "--bl", "HLJP1234567")  # fmt: skip
+    # Then the order carries them
+    assert code == 0, err
+    assert "B/L HLJP1234567 recorded" in out
+    shipment = world.admin_json("orders", "show", order_no)["shipment"]
+    assert (shipment["vessel"], shipment["voyage"], shipment["bl_no"]) == ("HOEGH TRIGGER", "112W", "HLJP1234567")
+    _, shown, _ = world.admin("orders", "show", order_no)
+    assert "vessel HOEGH TRIGGER, voyage 112W, B/L HLJP1234567" in shown
+
+
+def test_a_shipment_is_not_recorded_on_a_cancelled_order(world: World) -> None:
+    cookie, _ = world.sign_up()
+    order_no = world.order(cookie)["order_no"]
+    move_order(world.context, order_no, "cancelled")
+    with pytest.raises(AdminError, match="is cancelled"):
+        ship_order(world.context, order_no, vessel="V", voyage="1", bl_no="B")

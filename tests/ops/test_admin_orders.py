@@ -150,6 +150,9 @@ def test_the_shipment_is_recorded_and_shown(world: World) -> None:
     assert (shipment["vessel"], shipment["voyage"], shipment["bl_no"]) == ("HOEGH TRIGGER", "112W", "HLJP1234567")
     _, shown, _ = world.admin("orders", "show", order_no)
     assert "vessel HOEGH TRIGGER, voyage 112W, B/L HLJP1234567" in shown
+    # and the buyer sees them with their order
+    (mine,) = world.buyer_orders(cookie)
+    assert mine["shipment"]["bl_no"] == "HLJP1234567"
 
 
 def test_a_shipment_is_not_recorded_on_a_cancelled_order(world: World) -> None:

@@ -130,6 +130,15 @@ class ProformaInvoice(BaseModel):
     bank: BankOut
 
 
+class Shipment(BaseModel):
+    """Recorded by staff once the car is booked on a ship."""
+
+    vessel: str
+    voyage: str
+    bl_no: str = Field(description="Bill of lading number.")
+    recorded_at: str
+
+
 class OrderOut(BaseModel):
     order_no: str
     status: str
@@ -144,6 +153,7 @@ class OrderOut(BaseModel):
     notify_party: Party | None = None
     history: list[StatusChange]
     invoice: ProformaInvoice
+    shipment: Shipment | None = None
 
 
 class OrderList(BaseModel):

@@ -6,17 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from carjunction.cli import main
 from carjunction.ops.admin.context import AdminContext
-from tests.api.conftest import REGION, ROOT, Api, event, make_api, member_body
+from tests.api.conftest import REGION, ROOT, Api, event, member_body
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -103,10 +101,3 @@ class World:
         code, out, err = self.admin(*argv, "--json")
         assert code == 0, err
         return json.loads(out)
-
-
-@pytest.fixture
-def world(aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[World]:
-    world = World(make_api(tmp_path), capsys)
-    world.at(T0)
-    yield world

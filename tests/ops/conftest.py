@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.ops.admin_world import World
 
 REGION = "us-east-1"
 
@@ -68,3 +72,14 @@ def invalidated(cloudfront: Any, distribution_id: str) -> list[list[str]]:
         detail = cloudfront.get_invalidation(DistributionId=distribution_id, Id=summary["Id"])
         batches.append(sorted(detail["Invalidation"]["InvalidationBatch"]["Paths"]["Items"]))
     return batches
+
+
+@pytest.fixture
+def world(aws: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> World:
+    """The API's tables on moto, for the admin tests; data is made through the API's own handlers."""
+    from tests.api.conftest import make_api  # noqa: PLC0415 - only the admin tests need the API
+    from tests.ops.admin_world import T0, World  # noqa: PLC0415
+
+    world = World(make_api(tmp_path), capsys)
+    world.at(T0)
+    return world

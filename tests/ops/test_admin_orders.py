@@ -11,12 +11,11 @@ import pytest
 
 from carjunction.api.logic.release_lapsed import release_lapsed
 from carjunction.api.logic.sync_catalogue import sync_catalogue
+from carjunction.api.store import orders
 from carjunction.ops.admin.context import AdminError
 from carjunction.ops.admin.move_orders import move_order, ship_order
 from tests.api.conftest import event
-from tests.ops.admin_world import T0, World, order_body, world
-
-__all__ = ["world"]  # the fixture, imported for pytest
+from tests.ops.admin_world import T0, World, order_body
 
 
 def test_an_order_moves_along_and_the_buyer_sees_each_step(world: World) -> None:
@@ -161,3 +160,37 @@ def test_a_shipment_is_not_recorded_on_a_cancelled_order(world: World) -> None:
     move_order(world.context, order_no, "cancelled")
     with pytest.raises(AdminError, match="is cancelled"):
         ship_order(world.context, order_no, vessel="V", voyage="1", bl_no="B")
+
+
+def test_two_staff_moving_one_order_at_once_cannot_both_win(world: World) -> None:
+    # Given an order that two colleagues both read as reserved
+    cookie, _ = world.sign_up()
+    order_no = world.order(cookie)["order_no"]
+    stale = orders.find_order(world.api.deps.db, order_no)
+    assert stale is not None
+    # When one cancels it and the other then marks it paid from what they read
+    move_order(world.context, order_no, "cancelled")
+    # Then the second move is refused and the order stays cancelled, the car free
+    with pytest.raises(orders.StatusChanged):
+        orders.change_status(world.api.deps.db, stale, "paid", "2026-11-21T00:00:00Z", vehicle="sold")
+    assert world.admin_json("orders", "show", order_no)["status"] == "cancelled"
+    assert stale["stock_no"] not in world.stock_status()["sold"]
+
+
+def test_a_cancel_whose_car_is_not_held_by_the_order_changes_nothing(world: World) -> None:
+    # Given an order whose car, for whatever reason, is no longer held by it
+    cookie, _ = world.sign_up()
+    order = world.order(cookie)
+    db = world.api.deps.db
+    db.client.update_item(
+        TableName=db.table,
+        Key={"pk": {"S": f"VEHICLE#{order['stock_no']}"}, "sk": {"S": "VEHICLE"}},
+        UpdateExpression="SET reserved_by = :other",
+        ExpressionAttributeValues={":other": {"S": "CJ-SOMEONE0"}},
+    )
+    # When staff cancel the order
+    with pytest.raises(AdminError, match=f"vehicle {order['stock_no']} is not held by order"):
+        move_order(world.context, order["order_no"], "cancelled")
+    # Then the order is unchanged (the two writes are one transaction) and the other hold stays
+    assert world.admin_json("orders", "show", order["order_no"])["status"] == "reserved"
+    assert order["stock_no"] in world.stock_status()["reserved"]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from carjunction.cli import main
 from carjunction.ops.admin.connect_table import deployed_target, local_target
 from carjunction.ops.admin.context import AdminError
 
@@ -57,3 +58,12 @@ def test_local_reads_the_file_the_running_stack_writes(tmp_path: Path) -> None:
     (tmp_path / "stack.json").write_text("{}", encoding="utf-8")
     with pytest.raises(AdminError, match="restart `make serve`"):
         local_target(tmp_path)
+
+
+def test_a_missing_table_is_one_line_and_exit_1(aws: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["admin", "orders", "list", "--table", "no-such-table", "--region", "ap-northeast-1"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error: the table could not be read or written:")
+    assert len(err.strip().splitlines()) == 1

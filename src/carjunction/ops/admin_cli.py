@@ -241,7 +241,8 @@ def make_context(args: argparse.Namespace) -> AdminContext:
             region_name=target.region,
         )
     else:
-        session = boto3.session.Session(region_name=args.region)
+        region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+        session = boto3.session.Session(region_name=region)
         cloudformation = None
         if not (args.table or os.environ.get("CARJUNCTION_TABLE_NAME")):
             cloudformation = session.client("cloudformation", config=config, endpoint_url=args.endpoint_url)
@@ -263,7 +264,7 @@ def make_context(args: argparse.Namespace) -> AdminContext:
 
 
 def run_admin(args: argparse.Namespace) -> int:
-    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError  # noqa: PLC0415
 
     from carjunction.ops.admin.context import AdminError  # noqa: PLC0415
 
@@ -272,6 +273,15 @@ def run_admin(args: argparse.Namespace) -> int:
         return command(make_context(args), args)
     except AdminError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except NoRegionError:
+        print("error: no AWS region: give --region or set AWS_REGION (or --local for `make serve`)", file=sys.stderr)
+        return 1
+    except NoCredentialsError:
+        print(
+            "error: no AWS credentials: sign in (e.g. `aws sso login`), or use --local for `make serve`",
+            file=sys.stderr,
+        )
         return 1
     except (BotoCoreError, ClientError) as error:  # unreachable endpoint, no credentials, no such table
         print(f"error: the table could not be read or written: {error}", file=sys.stderr)

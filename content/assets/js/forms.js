@@ -278,6 +278,7 @@
     const link = $("a[data-invoice]", node);
     if (link) link.href += "?order=" + encodeURIComponent(order.order_no);
     quoteLines(node, order.quote);
+    reveal(node, "shipment", Boolean(order.shipment)); // vessel, voyage and B/L, once staff record them
     const stepTemplate = $("template[data-step]", node);
     for (const change of order.history || []) {
       const step = stepTemplate.content.cloneNode(true);

@@ -194,3 +194,18 @@ def test_a_cancel_whose_car_is_not_held_by_the_order_changes_nothing(world: Worl
     # Then the order is unchanged (the two writes are one transaction) and the other hold stays
     assert world.admin_json("orders", "show", order["order_no"])["status"] == "reserved"
     assert order["stock_no"] in world.stock_status()["reserved"]
+
+
+def test_a_buyer_s_escape_codes_in_the_consignee_reach_the_terminal_harmlessly(world: World) -> None:
+    # Given an order whose consignee carries terminal escapes
+    cookie, _ = world.sign_up()
+    consignee = {"name": "Evil\x1b[2J Ltd", "address": "Street\x1b]0;owned\x07 1", "telephone": "+254 700 100"}
+    order_no = world.order(cookie, consignee=consignee)["order_no"]
+    # When staff list and show it
+    _, listed, _ = world.admin("orders", "list")
+    _, shown, _ = world.admin("orders", "show", order_no)
+    # Then the escapes are shown, not obeyed
+    for out in (listed, shown):
+        assert "\x1b" not in out
+        assert "Evil\\x1b[2J Ltd" in out
+    assert "\x07" not in shown

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import types
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +18,6 @@ from carjunction.ops.deploy import (
     DeployError,
     DeploySettings,
     deploy,
-    find_catalogue_sync,
 )
 from tests.ops.conftest import client, invalidated, new_bucket, new_distribution
 
@@ -162,29 +160,6 @@ def test_settings_take_options_over_environment() -> None:
     environ = {"CARJUNCTION_BUCKET": "from-env", "CARJUNCTION_STACK_NAME": "stack-env", "AWS_REGION": "ap-northeast-1"}
     settings = DeploySettings.from_env(environ, bucket="from-option", distribution_id=None)
     assert (settings.bucket, settings.stack_name, settings.region) == ("from-option", "stack-env", "ap-northeast-1")
-
-
-def test_catalogue_sync_is_found_once_the_api_package_provides_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given an API package exposing sync_catalogue(db, catalogue) and Db(client, table)
-    seen: list[tuple[Any, str]] = []
-
-    def sync_catalogue(db: Any, catalogue: Catalogue) -> int:
-        seen.append((db.client, db.table))
-        return 7
-
-    logic = types.ModuleType("carjunction.api.logic.sync_catalogue")
-    logic.sync_catalogue = sync_catalogue  # type: ignore[attr-defined]
-    store = types.ModuleType("carjunction.api.store.db")
-    store.Db = types.SimpleNamespace  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "carjunction.api.logic.sync_catalogue", logic)
-    monkeypatch.setitem(sys.modules, "carjunction.api.store.db", store)
-    # When looked up and called
-    sync = find_catalogue_sync()
-    assert sync is not None
-    count = sync("dynamodb-client", "cj-data", Catalogue(vehicles=(), shipping=None, company=None))  # type: ignore[arg-type]
-    # Then it calls the API's function with a Db handle for the table
-    assert count == 7
-    assert seen == [("dynamodb-client", "cj-data")]
 
 
 @pytest.mark.usefixtures("aws")

@@ -47,7 +47,8 @@ def test_deploy_command_syncs_a_built_site(tmp_path: Path, capsys: pytest.Captur
     s3, cloudfront = client("s3"), client("cloudfront")
     bucket = new_bucket(s3)
     distribution = new_distribution(cloudfront, bucket)
-    args = ["deploy", "--bucket", bucket, "--distribution-id", distribution, "--table", a_table()]
+    table = a_table()
+    args = ["deploy", "--bucket", bucket, "--distribution-id", distribution, "--table", table]
     args += ["--skip-build", "--skip-sam"]
     # When deployed from the command line
     code = main([*args, "--content", str(CONTENT), "--site", str(site)])
@@ -57,6 +58,10 @@ def test_deploy_command_syncs_a_built_site(tmp_path: Path, capsys: pytest.Captur
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 2
     assert invalidated(cloudfront, distribution) == [["/", "/index.html", "/stock/", "/stock/index.html"]]
     assert "deployed: 2 site files changed" in out
+    # And the catalogue is in the table, through the API's own sync
+    vehicles = len(list(CONTENT.glob("vehicles/*.yaml")))
+    assert f"{vehicles} vehicles synced" in out
+    assert client("dynamodb").scan(TableName=table, Select="COUNT")["Count"] == vehicles
 
 
 @pytest.mark.usefixtures("aws")

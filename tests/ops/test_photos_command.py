@@ -42,3 +42,16 @@ def test_one_vehicle_twice_reports_nothing_to_change(tmp_path: Path, capsys: pyt
     assert main(["photos", path.stem, "--content", str(tmp_path / "content")]) == 0
     assert main(["photos", path.stem, "--content", str(tmp_path / "content")]) == 0
     assert f"{path.stem}: 1 photos (nothing to change)" in capsys.readouterr().out
+
+
+def test_the_published_variants_are_made_ahead_into_the_build_cache(tmp_path: Path) -> None:
+    # Given a new vehicle with one photo from a phone
+    path = write_vehicle(tmp_path / "content" / "vehicles", vehicle_data(), photos=False)
+    path.with_suffix("").mkdir()
+    phone_photo(path.with_suffix("") / "IMG_1.jpg")
+    # When its photos are ingested
+    assert main(["photos", path.stem, "--content", str(tmp_path / "content")]) == 0
+    # Then the build's cache beside content/ already holds the photo's facts and WebP variants
+    cache = tmp_path / ".cache" / "photos"
+    assert len(list(cache.glob("*.json"))) == 1
+    assert list(cache.glob("*.webp"))

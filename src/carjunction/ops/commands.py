@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -22,7 +21,13 @@ def deploy_command(args: argparse.Namespace) -> int:
     import boto3  # noqa: PLC0415 - heavy, and only deploy needs it
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
-    from carjunction.ops.deploy import Clients, DeployError, DeploySettings, deploy, find_catalogue_sync  # noqa: PLC0415
+    from carjunction.ops.deploy import (  # noqa: PLC0415
+        Clients,
+        DeployError,
+        DeploySettings,
+        deploy,
+        sync_catalogue_to_table,
+    )
 
     settings = DeploySettings.from_env(
         os.environ,
@@ -44,7 +49,7 @@ def deploy_command(args: argparse.Namespace) -> int:
         dynamodb=session.client("dynamodb"),
     )
     try:
-        report = deploy(settings, clients, catalogue_sync=find_catalogue_sync())
+        report = deploy(settings, clients, catalogue_sync=sync_catalogue_to_table)
     except DeployError as error:
         print(f"deploy stopped: {error}", file=sys.stderr)
         return 1
@@ -75,17 +80,12 @@ def add_deploy(commands: Any) -> None:
     sub.set_defaults(run=deploy_command)
 
 
-def find_variant_maker() -> VariantMaker | None:
-    """The site build's photo-variant maker (same code, same .cache/photos/), once the site package has one.
+def variant_maker(repository: Path) -> VariantMaker:
+    """The site build's own variant code and cache (.cache/photos/ beside mkdocs.yml), run ahead of the build."""
+    from carjunction.site.mkdocs_hooks import CACHE_DIR  # noqa: PLC0415 - Pillow and MkDocs only when needed
+    from carjunction.site.photos import make_variants_ahead  # noqa: PLC0415
 
-    Returns None until then; the build makes the variants anyway, this only makes them ahead of it.
-    """
-    try:
-        module = importlib.import_module("carjunction.site.photo_variants")
-    except ImportError:
-        return None
-    maker: VariantMaker | None = getattr(module, "make_variants", None)
-    return maker
+    return lambda paths: make_variants_ahead(paths, repository / CACHE_DIR)
 
 
 def photos_command(args: argparse.Namespace) -> int:
@@ -102,7 +102,7 @@ def photos_command(args: argparse.Namespace) -> int:
         return 2
     total = sum(len(originals(path.with_suffix(""))) for path in files)
     progress = Progress(total, "photos")
-    make_variants = find_variant_maker()
+    make_variants = variant_maker(args.content.resolve().parent)
     failed = 0
     for path in files:
         try:

@@ -6,7 +6,6 @@ with a recording runner instead of real `mkdocs` and `sam` processes.
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import subprocess
 import sys
@@ -115,19 +114,12 @@ def resolve_targets(settings: DeploySettings, cloudformation_client: Any | None,
     return Targets(bucket, distribution, settings.table_name or outputs.get(OUTPUT_TABLE))
 
 
-def find_catalogue_sync() -> CatalogueSync | None:
-    """The API's catalogue sync, when the API package is installed alongside (it is after the API merge)."""
-    try:
-        logic = importlib.import_module("carjunction.api.logic.sync_catalogue")
-        store = importlib.import_module("carjunction.api.store.db")
-    except ImportError:
-        return None
+def sync_catalogue_to_table(dynamodb_client: Any, table_name: str, catalogue: Catalogue) -> int:
+    """The API's own catalogue sync (it keeps live reservations), pointed at the deployed table."""
+    from carjunction.api.logic.sync_catalogue import sync_catalogue  # noqa: PLC0415 - boto3 only when deploying
+    from carjunction.api.store.db import Db  # noqa: PLC0415
 
-    def sync(dynamodb_client: Any, table_name: str, catalogue: Catalogue) -> int:
-        count: int = logic.sync_catalogue(store.Db(client=dynamodb_client, table=table_name), catalogue)
-        return count
-
-    return sync
+    return sync_catalogue(Db(client=dynamodb_client, table=table_name), catalogue)
 
 
 def sam_commands(settings: DeploySettings, project_dir: Path) -> list[list[str]]:
@@ -195,7 +187,7 @@ def deploy(
         raise DeployError(str(error)) from error
     say(f"    {len(report.site.uploaded)} uploaded, {len(report.site.deleted)} deleted, {report.site.unchanged} same")
     if catalogue_sync is None:
-        say("5/6 catalogue sync skipped: the API package (carjunction.api) is not installed in this checkout")
+        say("5/6 catalogue sync skipped")
     elif not targets.table_name or clients.dynamodb is None:
         raise DeployError("no table to sync the catalogue to: the stack has no DataTableName output; give --table")
     else:

@@ -57,6 +57,16 @@ def make_variants(original: Path, digest: str, cache_dir: Path) -> Photo:
     return photo
 
 
+def make_variants_ahead(originals: Iterable[Path], cache_dir: Path) -> int:
+    """Fill the build's cache for these originals now (`carjunction photos`), so the next build skips them."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for original in originals:
+        make_variants(original, content_hash(original), cache_dir)
+        count += 1
+    return count
+
+
 def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path) -> PreparedPhotos:
     cache_dir.mkdir(parents=True, exist_ok=True)
     photos: dict[PhotoKey, Photo] = {}

@@ -95,12 +95,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     started = time.perf_counter()
     site_dir = Path(config.site_dir)
     templates: dict[str, Any] = {}
+    # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
+    documents = state.files.documentation_pages()
     for generated in state.build.pages:
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
         # Material prints the title and description unescaped; they hold staff-typed text.
         page = Page(str(escape(generated.title)), source, config)
         page.meta = {"description": str(escape(generated.description)), "hide": ["navigation", "toc"]}
-        context: dict[str, Any] = dict(get_context(state.nav, state.files, config, page))
+        context: dict[str, Any] = dict(get_context(state.nav, documents, config, page))
         context["item"] = generated.data
         context["stock"] = state.build.summary
         template = templates.get(generated.template) or templates.setdefault(

@@ -114,3 +114,21 @@ def test_staff_typed_text_is_escaped_on_vehicle_pages(tmp_path: Path) -> None:
     html = (tmp_path / "site/vehicles/FX003/index.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;Like new&lt;/b&gt; &amp; clean" in html
     assert "<b>Like new" not in html
+
+
+def test_a_vehicle_page_own_html_css_and_js_weigh_at_most_20_kb_compressed(built_site: Path) -> None:
+    # Given a vehicle page with the most photos, and our own CSS and JS (Material's cached bundle is not counted)
+    stock_no = max(published_vehicles(), key=lambda no: len(list((built_site / "photos" / no).glob("*"))))
+    own = [built_site / "vehicles" / stock_no / "index.html", built_site / "assets/data/shipping.json"]
+    own += sorted((built_site / "assets" / "carjunction").glob("*.[cj]s*"))
+    own = [p for p in own if p.name not in {"stock.js", "contact.js"}]
+    # When each is compressed as the CDN sends it
+    weight = sum(len(gzip.compress(p.read_bytes(), 9)) for p in own)
+    # Then together they stay within the budget
+    assert weight <= 20 * 1024, f"{weight} bytes"
+
+
+def test_no_page_has_a_link_that_makes_the_theme_fetch_the_sitemap(built_site: Path) -> None:
+    # Material's script downloads sitemap.xml for every <link rel="alternate">; with the full stock it is large
+    for page in (built_site / "index.html", built_site / "vehicles" / published_vehicles()[0] / "index.html"):
+        assert 'rel="alternate"' not in page.read_text(encoding="utf-8")

@@ -89,6 +89,24 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     return context
 
 
+class WithoutSiteSearch:
+    """The config as generated pages see it: without the theme's site search.
+
+    The header's search box makes every page load the search worker and index (~16 KB
+    compressed); vehicle pages have their own search (the stock page) and stay within budget.
+    """
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self._config = config
+        self.plugins = {name: p for name, p in config.plugins.items() if not name.endswith("search")}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._config, name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.plugins if name == "plugins" else self._config[name]
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     if state.env is None or state.nav is None or state.files is None:
         raise PluginError("carjunction hooks: the build did not reach the page stage")
@@ -97,12 +115,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     templates: dict[str, Any] = {}
     # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
     documents = state.files.documentation_pages()
+    page_config = WithoutSiteSearch(config)
     for generated in state.build.pages:
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
         # Material prints the title and description unescaped; they hold staff-typed text.
         page = Page(str(escape(generated.title)), source, config)
         page.meta = {"description": str(escape(generated.description)), "hide": ["navigation", "toc"]}
         context: dict[str, Any] = dict(get_context(state.nav, documents, config, page))
+        context["config"] = page_config
         context["item"] = generated.data
         context["stock"] = state.build.summary
         template = templates.get(generated.template) or templates.setdefault(

@@ -116,7 +116,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
     documents = state.files.documentation_pages()
     page_config = WithoutSiteSearch(config)
+    urls = []
     for generated in state.build.pages:
+        urls.append(generated.url)
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
         # Material prints the title and description unescaped; they hold staff-typed text.
         page = Page(str(escape(generated.title)), source, config)
@@ -132,7 +134,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(context), encoding="utf-8")
     published = publish_variants(state.variants, site_dir)
-    add_to_sitemap(site_dir, [config.site_url + p.url for p in state.build.pages if config.site_url])
+    add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
     log.info(
         "carjunction: rendered %d pages and published %d photo variants in %.2f s",
         len(state.build.pages),

@@ -63,7 +63,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.variants = prepared.variants
     config.extra["company"] = catalogue.company.model_dump(mode="json")
     config.extra["labels"] = labels.model_dump(mode="json")
-    log.info("carjunction: generated %d pages in %.2f s", len(state.build.pages), time.perf_counter() - started)
+    log.info(
+        "carjunction: catalogue, photos and data for %d pages ready in %.2f s",
+        len(state.build.pages),
+        time.perf_counter() - started,
+    )
     return config
 
 

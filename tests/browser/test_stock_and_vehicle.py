@@ -1,18 +1,31 @@
-"""A buyer on a phone: filters and sorts the stock, opens a car, and works out the landed cost."""
+"""A buyer on a phone: filters and sorts the stock, opens a car, works out the landed cost; and page weight.
+
+One module, because its session fixtures (one Chromium) are imported rather than taken from a conftest.
+"""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from carjunction.catalogue import Incoterm, Status, load_catalogue, quote
+from tests.browser import site_fixtures
 from tests.site_build import ROOT
 
 pytestmark = pytest.mark.browser
+# The site's fixtures, used by name below; the local stack's browser tests have their own conftest.
+browser, browser_site, page, site_url = (
+    site_fixtures.browser,
+    site_fixtures.browser_site,
+    site_fixtures.page,
+    site_fixtures.site_url,
+)
 CATALOGUE = load_catalogue(ROOT / "content")
 LISTED = [v for v in CATALOGUE.vehicles if v.status == Status.AVAILABLE]
 
@@ -113,4 +126,26 @@ def test_the_home_page_loads_nothing_from_other_hosts(page: Any, site_url: str) 
     page.goto(site_url)
     page.wait_for_load_state("networkidle")
     assert page.locator(".cj-card").count() > 0
+    assert page.foreign_requests == []
+
+
+def test_a_vehicle_page_first_view_without_photos_is_at_most_80_kb(
+    page: Any, site_url: str, browser_site: Path
+) -> None:
+    # Given the vehicle with the most photos
+    vehicle = max(LISTED, key=lambda v: len(v.photos))
+    loaded: list[str] = []
+    page.on("requestfinished", lambda r: loaded.append(r.url))
+    # When a phone opens it with an empty cache
+    page.goto(f"{site_url}vehicles/{vehicle.stock_no}/")
+    page.wait_for_load_state("networkidle")
+    # Then everything but the photos, compressed as the CDN sends it, fits the budget
+    weight = 0
+    for url in loaded:
+        path = browser_site / url[len(site_url) :].split("?")[0]
+        path = path / "index.html" if path.is_dir() else path
+        if path.suffix != ".webp":
+            weight += len(gzip.compress(path.read_bytes(), 9))
+    assert weight <= 80 * 1024, f"{weight} bytes: {loaded}"
+    assert not [url for url in loaded if "search" in url]
     assert page.foreign_requests == []

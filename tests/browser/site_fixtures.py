@@ -1,4 +1,8 @@
-"""Build the site once, serve it on loopback, and drive it with Debian's Chromium through Playwright."""
+"""Build the site once, serve it on loopback, and drive it with Debian's Chromium through Playwright.
+
+Imported by the site's browser tests (not a conftest), so that it sits beside the local stack's
+browser fixtures without either overriding the other.
+"""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import groupby
 from typing import Any
 
@@ -64,6 +64,30 @@ def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[Photo
     }
 
 
+class Pages:
+    """The generated pages, made one at a time as they are rendered, so memory does not grow with the stock."""
+
+    def __init__(
+        self, vehicles: list[Vehicle], settings: SiteSettings, photos: Mapping[PhotoKey, Photo], seller: str
+    ) -> None:
+        self._vehicles, self._settings, self._photos, self._seller = vehicles, settings, photos, seller
+        listed = [v for v in vehicles if v.status == Status.AVAILABLE]
+        by_make = sorted(listed, key=lambda v: (v.make, v.model, v.stock_no))
+        self._makes = [(make, list(group)) for make, group in groupby(by_make, key=lambda v: v.make)]
+
+    def __len__(self) -> int:
+        return len(self._vehicles) + len(self._makes)
+
+    def __contains__(self, item: object) -> bool:
+        return any(page == item for page in self)
+
+    def __iter__(self) -> Iterator[GeneratedPage]:
+        for vehicle in self._vehicles:
+            yield vehicle_page(vehicle, self._settings, self._photos, self._seller)
+        for make, vehicles in self._makes:
+            yield make_page(make, vehicles, self._settings, self._photos)
+
+
 def generate(catalogue: Catalogue, settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> SiteBuild:
     """Pages, stock index, feed and calculator data for ``catalogue``.
 
@@ -71,10 +95,7 @@ def generate(catalogue: Catalogue, settings: SiteSettings, photos: Mapping[Photo
     """
     published = [v for v in catalogue.vehicles if v.status != Status.WITHDRAWN]
     listed = [v for v in published if v.status == Status.AVAILABLE]
-    seller = catalogue.company.name
-    pages: list[GeneratedPage] = [vehicle_page(v, settings, photos, seller) for v in published]
-    by_make = sorted(listed, key=lambda v: (v.make, v.model, v.stock_no))
-    pages += [make_page(make, list(group), settings, photos) for make, group in groupby(by_make, key=lambda v: v.make)]
+    pages = Pages(published, settings, photos, catalogue.company.name)
     files = [
         GeneratedFile(STOCK_INDEX_PATH, stock_index_json(listed, photos)),
         GeneratedFile(SHIPPING_PATH, as_json(shipping_data(catalogue, settings))),

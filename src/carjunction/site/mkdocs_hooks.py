@@ -63,7 +63,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     state.variants = prepared.variants
     config.extra["company"] = catalogue.company.model_dump(mode="json")
     config.extra["labels"] = labels.model_dump(mode="json")
-    log.info("carjunction: generated %d pages in %.2f s", len(state.build.pages), time.perf_counter() - started)
+    log.info(
+        "carjunction: catalogue, photos and data for %d pages ready in %.2f s",
+        len(state.build.pages),
+        time.perf_counter() - started,
+    )
     return config
 
 
@@ -89,18 +93,42 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     return context
 
 
+class WithoutSiteSearch:
+    """The config as generated pages see it: without the theme's site search.
+
+    The header's search box makes every page load the search worker and index (~16 KB
+    compressed); vehicle pages have their own search (the stock page) and stay within budget.
+    """
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self._config = config
+        self.plugins = {name: p for name, p in config.plugins.items() if not name.endswith("search")}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._config, name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.plugins if name == "plugins" else self._config[name]
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     if state.env is None or state.nav is None or state.files is None:
         raise PluginError("carjunction hooks: the build did not reach the page stage")
     started = time.perf_counter()
     site_dir = Path(config.site_dir)
     templates: dict[str, Any] = {}
+    # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
+    documents = state.files.documentation_pages()
+    page_config = WithoutSiteSearch(config)
+    urls = []
     for generated in state.build.pages:
+        urls.append(generated.url)
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
         # Material prints the title and description unescaped; they hold staff-typed text.
         page = Page(str(escape(generated.title)), source, config)
         page.meta = {"description": str(escape(generated.description)), "hide": ["navigation", "toc"]}
-        context: dict[str, Any] = dict(get_context(state.nav, state.files, config, page))
+        context: dict[str, Any] = dict(get_context(state.nav, documents, config, page))
+        context["config"] = page_config
         context["item"] = generated.data
         context["stock"] = state.build.summary
         template = templates.get(generated.template) or templates.setdefault(
@@ -110,7 +138,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(context), encoding="utf-8")
     published = publish_variants(state.variants, site_dir)
-    add_to_sitemap(site_dir, [config.site_url + p.url for p in state.build.pages if config.site_url])
+    add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
     log.info(
         "carjunction: rendered %d pages and published %d photo variants in %.2f s",
         len(state.build.pages),

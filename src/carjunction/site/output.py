@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,5 +35,5 @@ class SiteBuild:
     """Everything generated from one catalogue; ``summary`` is shared with the hand-written pages."""
 
     files: list[GeneratedFile] = field(default_factory=list)
-    pages: list[GeneratedPage] = field(default_factory=list)
+    pages: Collection[GeneratedPage] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)

@@ -49,7 +49,7 @@ def make_variants(original: Path, digest: str, cache_dir: Path) -> Photo:
         height = max(1, round(picture.height * width / picture.width))
         resized = picture if width == picture.width else picture.resize((width, height), Image.Resampling.LANCZOS)
         target = cache_dir / f"{digest}-q{QUALITY}-{width}.webp"
-        partial = target.with_suffix(".part")
+        partial = target.with_suffix(f".{os.getpid()}.part")  # two builds at once never share a half-file
         resized.save(partial, "WEBP", quality=QUALITY, method=4)
         partial.replace(target)
     # Written last: its presence means every variant is complete.

@@ -3,23 +3,27 @@ by Playwright. Every context records the requests its pages make and the cookies
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from carjunction.local.dynamodb import free_port
+from tests.site_build import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -187,3 +191,42 @@ def sign_up(visitor: Visitor, email: str, name: str = "Amani Buyer") -> Any:
     page.wait_for_url("**/members/account/")
     page.wait_for_selector("html[data-forms-ready]", state="attached")
     return page
+
+
+# --- the static site alone (no API), for the site's own browser tests --------------------------------
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("browser-site")
+    build_site(site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_url(browser_site: Path) -> Iterator[str]:
+    site = browser_site
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page(browser: Any, site_url: str) -> Iterator[Any]:
+    """A phone-sized page that records every request to a host other than the test server."""
+    context = browser.new_context(viewport={"width": 412, "height": 900})
+    opened = context.new_page()
+    opened.foreign_requests = []
+    opened.errors = []
+    opened.on("request", lambda r: r.url.startswith(site_url) or opened.foreign_requests.append(r.url))
+    opened.on("pageerror", lambda e: opened.errors.append(str(e)))
+    yield opened
+    context.close()

@@ -124,8 +124,16 @@
   const me = () => api("GET", "/me");
 
   // --- countries and ports -------------------------------------------------------------------------
+  // The build's shipping.json (shared with the calculator) is columns: countries [code, name, …], ports
+  // [code, name, country, …]; the forms need each country with its ports, and countries with none left out.
   let shipping;
-  const loadShipping = () => (shipping = shipping || fetch("/assets/data/shipping.json").then((r) => r.json()));
+  const byCountry = (data) => ({
+    countries: data.countries
+      .map(([code, name]) => ({ code, name, ports: data.ports.filter((p) => p[2] === code).map(([pc, pn]) => ({ code: pc, name: pn })) }))
+      .filter((c) => c.ports.length),
+  });
+  const loadShipping = () =>
+    (shipping = shipping || fetch("/assets/data/shipping.json").then((r) => r.json()).then(byCountry));
   async function countryPorts(form) {
     const country = form.elements.namedItem("country");
     const port = form.elements.namedItem("port");

@@ -2,6 +2,8 @@
 # Both create the virtual environment on first use; nothing else must be installed.
 
 PYTHON ?= python3
+# The pin to mkdocs<2 is deliberate (README); the 1.x banner about it would only add noise to every build.
+export NO_MKDOCS_2_WARNING := 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp

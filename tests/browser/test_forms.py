@@ -195,7 +195,23 @@ def test_vehicle_page_marks_a_car_reserved_after_an_order(visitor_factory: Any) 
 
     # Then the live status marks it reserved, from one request to /api/stock/status
     assert vehicle.locator("[data-stock-no=CJ26007]").get_attribute("data-live") == "reserved"
+    assert vehicle.locator("[data-show-when=reserved]").is_visible()
+    order_link = vehicle.locator("a[data-order-link]")
+    assert order_link.get_attribute("aria-disabled") == "true"
+    assert order_link.get_attribute("href") is None
+    # And the stock list marks its card reserved too
+    stock = visitor_factory().page("/stock/?q=CJ26007")
+    card = stock.locator("#stock-results [data-stock-no=CJ26007]")
+    card.locator("[data-show-when=reserved]").wait_for(state="visible")
+    assert card.get_attribute("data-live") == "reserved"
     other = visitor_factory()
     other.page("/vehicles/CJ26008/")
     assert [url for method, url, _ in other.requests if "/api/" in url] == [f"{other.origin}/api/stock/status"]
-    assert other.context.pages[0].locator("[data-stock-no=CJ26008]").get_attribute("data-live") is None
+    free = other.context.pages[0]
+    assert free.locator("[data-stock-no=CJ26008]").get_attribute("data-live") is None
+    # And a free car's buttons lead to the order and inquiry forms for that car
+    free.get_by_role("link", name="Order this car").click()
+    free.wait_for_url("**/order/?stock_no=CJ26008")
+    free.go_back()
+    free.get_by_role("link", name="Ask about this car").click()
+    free.wait_for_url("**/ask/?stock_no=CJ26008")

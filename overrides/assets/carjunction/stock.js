@@ -121,6 +121,16 @@
       a.appendChild(span);
     });
     li.appendChild(a);
+    // Live status (forms.js) reveals these for cars reserved or sold since the build.
+    li.setAttribute("data-stock-no", r.no);
+    ["reserved", "sold"].forEach(function (state) {
+      var badge = document.createElement("span");
+      badge.className = "cj-card__live";
+      badge.setAttribute("data-show-when", state);
+      badge.textContent = list.getAttribute("data-" + state);
+      badge.hidden = true;
+      li.appendChild(badge);
+    });
     return li;
   }
 
@@ -130,6 +140,7 @@
     for (; shown < end; shown++) fragment.appendChild(card(matches[shown]));
     list.appendChild(fragment);
     more.hidden = shown >= matches.length;
+    document.dispatchEvent(new Event("cj:rendered"));
   }
 
   function say() {

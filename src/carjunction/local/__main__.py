@@ -21,8 +21,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # The same clean stop as Ctrl-C: the finally blocks save the tables.
+def _stop_cleanly(signum: int, frame: FrameType | None) -> None:
+    # Ctrl-C and SIGTERM stop the same way: the finally blocks save the tables.
     raise KeyboardInterrupt
 
 
@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     def say(line: str) -> None:
         print(line, flush=True)
 
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # SIGINT too: a shell that starts the stack in the background hands it an ignored Ctrl-C.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stop_cleanly)
     try:
         with single_instance(state_dir / "serve.pid", args.host, args.port):
             config = StackConfig(root, site_dir, state_dir, args.host, args.port, say)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
@@ -131,3 +132,16 @@ def test_the_viewer_address_counts_only_on_requests_that_came_through_cloudfront
     spoofed_again = {**spoofed, "cloudfront-viewer-address": "198.51.100.100:1"}
     blocked = event("POST", "/api/inquiries", inquiry(), headers=spoofed_again, source_ip="10.0.1.1")
     assert api.call("inquiry", blocked).status == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_an_inquiry_expires_when_the_policy_says(api: Api) -> None:
+    # Given the retention the privacy policy states for inquiries (two years)
+    days = api.deps.settings.inquiry_retention_days
+    assert days == 730
+    # When an inquiry is stored
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry()))
+    assert response.status == HTTPStatus.CREATED
+    # Then DynamoDB's TTL attribute deletes it that many days after it was received
+    (item,) = stored_inquiries(api)
+    received = dt.datetime.fromisoformat(item["received_at"]["S"].replace("Z", "+00:00"))
+    assert int(item["expires_at"]["N"]) == int((received + dt.timedelta(days=days)).timestamp())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable
@@ -186,3 +187,18 @@ def test_guessing_invoice_codes_is_rate_limited(api: Api) -> None:
         api.call("order", event("GET", "/api/invoices/AAAA-BBBB-CCCC-DDDD", source_ip="192.0.2.44"))
     response = api.call("order", event("GET", "/api/invoices/AAAA-BBBB-CCCC-DDDD", source_ip="192.0.2.44"))
     assert response.status == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_an_order_and_its_invoice_code_are_kept_as_long_as_the_policy_says(api: Api, signed_up: SignUp) -> None:
+    # Given a placed order
+    cookie, _ = signed_up()
+    vehicle = api.add_vehicle()
+    response = api.call("order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie))
+    assert response.status == HTTPStatus.CREATED, response.body
+    # Then the order and its invoice code expire eight years on (the seven after year-end, with margin)
+    created = dt.datetime.fromisoformat(response.body["created_at"].replace("Z", "+00:00"))
+    expected = int((created + dt.timedelta(days=api.deps.settings.order_retention_days)).timestamp())
+    kept = [i for i in api.items() if i["sk"]["S"].startswith("ORDER#") or i["sk"]["S"] == "INVOICE"]
+    assert len(kept) == 2
+    assert {int(i["expires_at"]["N"]) for i in kept} == {expected}
+    assert expected - created.timestamp() >= 8 * 365 * 86400

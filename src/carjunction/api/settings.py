@@ -24,6 +24,11 @@ class Settings(BaseModel):
         default="", description="Secret CloudFront adds to API requests; the viewer address is trusted only with it."
     )
     reservation_days: int = Field(default=7, ge=1, le=60)
+    # Retention the privacy policy promises; DynamoDB's TTL deletes the items when these run out.
+    inquiry_retention_days: int = Field(default=730, ge=1, description="Inquiries: two years after receipt.")
+    order_retention_days: int = Field(
+        default=2922, ge=1, description="Orders and invoice codes: eight years, covering the seven after year-end."
+    )
     inquiries_per_hour: int = Field(default=10, ge=1)
     sign_ups_per_hour: int = Field(default=10, ge=1)
     invoice_checks_per_hour: int = Field(default=30, ge=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from carjunction.api.deps import Deps, iso
 from carjunction.api.errors import Invalid
 from carjunction.api.logic.limit_rate import limit_rate
@@ -24,7 +26,8 @@ def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_ad
         if vehicle is None:
             raise Invalid("Unknown stock number.", {"stock_no": "is not a vehicle in our stock"})
         vehicle_title = f"{vehicle.get('title', body.stock_no)} ({body.stock_no})"
-    received_at = iso(deps.clock())
+    now = deps.clock()
+    received_at = iso(now)
     reference = inquiry_reference()
     inquiries.put_inquiry(
         deps.db,
@@ -39,6 +42,7 @@ def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_ad
             "stock_no": body.stock_no,
             "message": body.message,
             "status": "new",
+            "expires_at": int((now + dt.timedelta(days=deps.settings.inquiry_retention_days)).timestamp()),
         },
     )
     company, hours = deps.company, deps.company.answer_within_hours

@@ -61,6 +61,7 @@ def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderO
     now = deps.clock()
     created_at = iso(now)
     reserved_until = iso(now + dt.timedelta(days=deps.settings.reservation_days))
+    keep_until = int((now + dt.timedelta(days=deps.settings.order_retention_days)).timestamp())
     order_no, code = make_ids.order_no(), make_ids.invoice_code()
     bank = BankOut.model_validate(deps.company.bank.model_dump())
     invoice = ProformaInvoice(
@@ -93,9 +94,14 @@ def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderO
     try:
         orders.reserve_and_place(
             deps.db,
-            {"member_id": member["member_id"], **order.model_dump(mode="json", exclude_none=True)},
+            {
+                "member_id": member["member_id"],
+                "expires_at": keep_until,
+                **order.model_dump(mode="json", exclude_none=True),
+            },
             {
                 "code": code,
+                "expires_at": keep_until,
                 "order_no": order_no,
                 "stock_no": vehicle.stock_no,
                 "vehicle": vehicle.title,

@@ -1,6 +1,7 @@
 // The buyer's forms, live stock status, favourites and recently viewed cars.
 // Progressive enhancement of plain HTML: every word a buyer reads is in the page (data-msg elements,
 // data-error attributes, <template>s); this file only moves JSON between those elements and /api.
+// One file on purpose (about 460 lines, 6 KB gzipped): a phone on a slow network fetches it in one request.
 (() => {
   "use strict";
   const $ = (sel, root = document) => root.querySelector(sel);

@@ -110,7 +110,9 @@ def full(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--full"))
 
 
-@pytest.fixture(scope="session")
+# Package scope: moto's backends are shared by the whole process, so this stack must be gone before other
+# packages' tests start and reset them.
+@pytest.fixture(scope="package")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     work = tmp_path_factory.mktemp("hardening-stack")
     site = work / "site"

@@ -17,7 +17,7 @@ from tests.hardening.conftest import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "content" / "policy" / "privacy.md"
-FORMS = {"Membership": MemberIn, "Inquiry": InquiryIn, "Order": OrderIn}
+FORMS: dict[str, type[BaseModel]] = {"Membership": MemberIn, "Inquiry": InquiryIn, "Order": OrderIn}
 # Fields that carry nothing about a person, each with the reason it is not in the policy's table:
 NOT_PERSONAL = {
     "website",  # the honeypot: people never see or fill it, and a filled one is dropped unstored
@@ -100,7 +100,7 @@ def test_erasure_leaves_no_personal_field_of_the_member_in_either_table(api: Api
         "message": f"Question from the erased member {tag}",
     }
     assert api.call("POST", "/api/inquiries", inquiry, cookie=cookie).status == HTTPStatus.CREATED
-    order = {
+    order: dict[str, Any] = {
         "stock_no": "CJ26047",
         "port": "KEMBA",
         "incoterm": "FOB",

@@ -95,6 +95,10 @@ def test_every_operation_survives_fuzzing(api: Api, full: bool, operation: Any) 
                 timeout=30,
             )
         assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
+        # And the privacy policy's one cookie is the only one any answer sets
+        set_cookies = [v for k, vs in response.headers.items() if k.lower() == "set-cookie" for v in vs]
+        names = {line.split("=", 1)[0].strip() for line in set_cookies}
+        assert names <= {"member"}, set_cookies
 
     # When Schemathesis generates its cases
     fuzz()

@@ -104,7 +104,7 @@ def cases() -> list[Any]:
                 if value is None and (optional or field in {"telephone", "notify_party.name"}):
                     continue
                 found.append(
-                    pytest.param(method, path, valid, field, value, id=f"{method} {path} {field}={value!r:.20}")
+                    pytest.param((method, path, valid, field, value), id=f"{method} {path} {field}={value!r:.20}")
                 )
             if top_level and field in valid and field not in OPTIONAL.get((method, path), set()):
                 found.append(pytest.param((method, path, valid, field, ...), id=f"{method} {path} {field} missing"))

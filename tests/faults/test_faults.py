@@ -1,4 +1,5 @@
-"""Faults injected into the real code through its dependencies: botocore event hooks on the DynamoDB client
+"""Faults injected into the real code through its dependencies (kept out of tests/hardening: moto's in-process mock
+shares its backends with the local stack there and would reset them): botocore event hooks on the DynamoDB client
 the functions were given (throttling, timeouts, a cancelled transaction part) and a failing mailer. The client
 gets a clear 503 (or the documented answer), nothing is half-written, and a retry with the same idempotency
 key completes the work once."""

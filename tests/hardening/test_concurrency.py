@@ -15,7 +15,7 @@ from typing import Any
 from tests.hardening.conftest import Answer, Api
 
 SIZES = {False: (100, 1000), True: (100, 1000)}  # (orders, inquiries): default and --full alike fit the budget
-WORKERS = 50
+WORKERS = 100  # all 100 orders in flight at once; inquiries 100 at a time
 
 
 def order(stock_no: str, key: str | None = None) -> dict[str, Any]:

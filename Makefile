@@ -19,6 +19,14 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# checkov pins boto3, packaging and networkx far behind this project, so it gets a venv of its own,
+# inside .venv (ignored by git, ruff and pytest). The template test runs it from there.
+CHECKOV_STAMP := $(VENV)/checkov/.installed-stamp
+$(CHECKOV_STAMP): $(STAMP)
+	@test -x $(VENV)/checkov/bin/python || $(PYTHON) -m venv $(VENV)/checkov
+	$(VENV)/checkov/bin/python -m pip install -q 'checkov>=3.2,<4'
+	@touch $@
+
 validate: venv
 	$(BIN)/carjunction validate
 
@@ -36,7 +44,7 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck $(CHECKOV_STAMP)
 	$(BIN)/pytest
 
 # Validate, build, `sam build && sam deploy` (when the SAM CLI is installed), sync site/ and the

@@ -51,3 +51,16 @@ def test_the_cli_check_fails_on_a_stale_document(tmp_path: Path, capsys: pytest.
     assert main(["openapi", "--out", str(stale)]) == 0
     assert main(["openapi", "--out", str(stale), "--check"]) == 0
     assert "is current" in capsys.readouterr().out
+
+
+def test_a_204_is_documented_without_a_body() -> None:
+    # Given the generated document; then every 204 (erase, sign out) promises no body, as the API sends none
+    document = json.loads(render_openapi())
+    no_content = [
+        op["responses"]["204"]
+        for item in document["paths"].values()
+        for op in item.values()
+        if "204" in op["responses"]
+    ]
+    assert len(no_content) == 2
+    assert all("content" not in response for response in no_content)

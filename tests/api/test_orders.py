@@ -150,6 +150,20 @@ def test_the_same_idempotency_key_twice_gives_one_order(api: Api, signed_up: Sig
     assert other.body["error"]["code"] == "idempotency_key_reused"
 
 
+def test_the_idempotency_record_holds_no_personal_field(api: Api, signed_up: SignUp) -> None:
+    # Given a member's order (the consignee is personal data)
+    cookie, _ = signed_up()
+    body = order_body(api.add_vehicle().stock_no)
+    first = api.call("order", event("POST", "/api/orders", body, cookie=cookie))
+    assert first.status == HTTPStatus.CREATED
+    # Then the idempotency table keeps only the order's number, not its consignee
+    table = api.deps.settings.idempotency_table_name
+    records = str(api.deps.db.client.scan(TableName=table)["Items"])
+    assert first.body["order_no"] in records
+    assert body["consignee"]["address"] not in records
+    assert body["consignee"]["name"] not in records
+
+
 def test_members_see_only_their_own_orders(api: Api, signed_up: SignUp) -> None:
     mine, _ = signed_up()
     theirs, _ = signed_up()

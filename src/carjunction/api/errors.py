@@ -32,6 +32,11 @@ TRANSIENT_DYNAMODB_CODES = frozenset(
         "TransactionInProgressException",
     }
 )
+# Per-item reasons of a cancelled transaction that say "busy, try again", not "your request cannot succeed".
+# Nothing of a cancelled transaction was written, so a retry with the same idempotency key is safe.
+TRANSIENT_CANCELLATION_CODES = frozenset(
+    {"ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded", "RequestLimitExceeded"}
+)
 
 
 class ApiError(Exception):
@@ -184,7 +189,8 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     def aws_error(error: ClientError) -> Response[Any]:
         code = str(error.response.get("Error", {}).get("Code", ""))
-        if code in TRANSIENT_DYNAMODB_CODES:
+        reasons = {str(reason.get("Code") or "") for reason in error.response.get("CancellationReasons") or []}
+        if code in TRANSIENT_DYNAMODB_CODES or reasons & TRANSIENT_CANCELLATION_CODES:
             log.warning("storage busy", extra={"aws_error_code": code})
             return unavailable()
         log.error("unexpected AWS error", extra={"aws_error_code": code})

@@ -70,6 +70,9 @@ def merged_openapi() -> dict[str, Any]:
     for item in paths.values():
         for operation in item.values():
             responses = operation.setdefault("responses", {})
+            # Powertools documents a JSON `null` body for routes that return None; a 204 has no body at all.
+            if "204" in responses:
+                responses["204"].pop("content", None)
             for status, description in ERROR_STATUSES.items():
                 responses[status] = {"description": description, "content": error_content}
             operation["responses"] = dict(sorted(responses.items()))

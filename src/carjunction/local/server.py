@@ -134,6 +134,11 @@ def make_handler(site_dir: Path, api: ApiHandler, log: Callable[[str], None]) ->
     return Handler
 
 
+class LocalHTTPServer(ThreadingHTTPServer):
+    # socketserver's default listen backlog of 5 resets connections when a page (or a test) opens many at once.
+    request_queue_size = 128
+
+
 def make_server(
     site_dir: Path,
     api: ApiHandler,
@@ -143,7 +148,7 @@ def make_server(
     log: Callable[[str], None] | None = None,
 ) -> ThreadingHTTPServer:
     """A server bound to loopback; call serve_forever() (or run it in a thread) and shutdown() to stop."""
-    server = ThreadingHTTPServer(
+    server = LocalHTTPServer(
         (host, port), make_handler(site_dir, api, log or (lambda line: print(line, file=sys.stderr)))
     )
     server.daemon_threads = True

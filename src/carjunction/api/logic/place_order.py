@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from carjunction.api.deps import Deps, iso
-from carjunction.api.errors import VehicleUnavailable
+from carjunction.api.errors import NotFound, VehicleUnavailable
 from carjunction.api.logic import make_ids
 from carjunction.api.logic.quote_vehicle import load_vehicle, quote_for
 from carjunction.api.mail import render, send_quietly
@@ -23,14 +23,19 @@ def place_order(deps: Deps, member: Item, body: OrderIn) -> OrderOut:
     request = {"member_id": member["member_id"], "order": body.model_dump(mode="json")}
     if deps.idempotency is None:
         return reserve_vehicle(deps, member, request)
-    run: Callable[..., OrderOut] = deps.cache.get("place_order") or idempotent(deps)
+    run: Callable[..., dict[str, str]] = deps.cache.get("place_order") or idempotent(deps)
     deps.cache["place_order"] = run
-    return run(request=request, member=member)
+    placed = run(request=request, member=member)
+    # The order as stored now (after an erasure, with the consignee replaced): the idempotency record holds
+    # only its number, so no personal field outlives erasure there.
+    item = orders.get_order(deps.db, str(member["member_id"]), placed["order_no"])
+    if item is None:
+        raise NotFound("No such order among yours.")
+    return OrderOut.model_validate(item)
 
 
-def idempotent(deps: Deps) -> Callable[..., OrderOut]:
+def idempotent(deps: Deps) -> Callable[..., dict[str, str]]:
     from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function  # noqa: PLC0415
-    from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer  # noqa: PLC0415
 
     config = IdempotencyConfig(
         event_key_jmespath="[member_id, order.idempotency_key]",
@@ -40,14 +45,11 @@ def idempotent(deps: Deps) -> Callable[..., OrderOut]:
     )
     deps.cache["idempotency_config"] = config
 
-    def run(*, request: dict[str, Any], member: Item) -> OrderOut:
-        return reserve_vehicle(deps, member, request)
+    def run(*, request: dict[str, Any], member: Item) -> dict[str, str]:
+        return {"order_no": reserve_vehicle(deps, member, request).order_no}
 
-    wrapped: Callable[..., OrderOut] = idempotent_function(
-        data_keyword_argument="request",
-        persistence_store=deps.idempotency,
-        config=config,
-        output_serializer=PydanticSerializer(model=OrderOut),
+    wrapped: Callable[..., dict[str, str]] = idempotent_function(
+        data_keyword_argument="request", persistence_store=deps.idempotency, config=config
     )(run)
     return wrapped
 

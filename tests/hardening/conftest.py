@@ -1,0 +1,130 @@
+"""The real local stack (moto, the three API functions, the one-origin server) started in this process on
+loopback, and a small HTTP client that can speak from any 127.x.y.z address.
+
+The API rate-limits by the caller's address (the source IP on the local stack, as on API Gateway without
+CloudFront's origin secret). Loopback is a whole /8 on Linux, so tests that need many "buyers" give each one
+its own source address instead of switching the limit off: the limit stays exactly as deployed."""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from carjunction.local.dynamodb import free_port
+from carjunction.local.stack import TABLES, Stack, StackConfig, start_stack
+
+ROOT = Path(__file__).resolve().parents[2]
+_addresses = itertools.count(1)
+
+
+def fresh_address() -> str:
+    """A loopback address no other test in this session has used (127.1.0.1, 127.1.0.2, …)."""
+    n = next(_addresses)
+    return f"127.{1 + n // 65025}.{(n // 255) % 255}.{1 + n % 255}"
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    raw: bytes
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self.raw) if self.raw else None
+
+    @property
+    def cookies(self) -> list[str]:
+        return self.headers.get_all("Set-Cookie") or []
+
+
+@dataclass
+class Api:
+    host: str
+    port: int
+    stack: Stack
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        cookie: str | None = None,
+        source: str | None = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> Answer:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if cookie:
+            sent["Cookie"] = cookie
+        connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=timeout, source_address=(source or fresh_address(), 0)
+        )
+        try:
+            connection.request(method, path, body=data, headers=sent)
+            answer = connection.getresponse()
+            return Answer(answer.status, answer.headers, answer.read())
+        finally:
+            connection.close()
+
+    def sign_up(self, **overrides: Any) -> tuple[str, dict[str, Any]]:
+        """A new member; returns their cookie (``member=…``) and what they signed up with."""
+        tag = uuid.uuid4().hex[:10]
+        member = {
+            "name": f"Hardening Buyer {tag}",
+            "telephone": "+254 712 345678",
+            "email": f"buyer-{tag}@example.com",
+            "country": "KE",
+            "port": "KEMBA",
+            **overrides,
+        }
+        answer = self.call("POST", "/api/members", member)
+        assert answer.status == HTTPStatus.ACCEPTED, answer.raw
+        return answer.cookies[0].split(";", 1)[0], member
+
+    def items(self, table: str = "DataTable") -> list[dict[str, Any]]:
+        """Every item of one table (a full scan: tests only)."""
+        pages = self.stack.dynamodb.get_paginator("scan").paginate(TableName=TABLES[table])
+        return [item for page in pages for item in page["Items"]]
+
+
+@pytest.fixture(scope="session")
+def full(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--full"))
+
+
+# Package scope: moto's backends are shared by the whole process, so this stack must be gone before other
+# packages' tests start and reset them.
+@pytest.fixture(scope="package")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    work = tmp_path_factory.mktemp("hardening-stack")
+    site = work / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>Car Junction</title>", encoding="utf-8")
+    config = StackConfig(ROOT, site, work / "state", port=free_port(), say=lambda line: None)
+    stack = start_stack(config)
+    thread = threading.Thread(target=stack.serve_forever, name="hardening-stack", daemon=True)
+    thread.start()
+    try:
+        yield Api(config.host, config.port, stack)
+    finally:
+        stack.server.shutdown()
+        thread.join(timeout=5)
+        stack.stop()

@@ -215,3 +215,29 @@ def test_vehicle_page_marks_a_car_reserved_after_an_order(visitor_factory: Any) 
     free.go_back()
     free.get_by_role("link", name="Ask about this car").click()
     free.wait_for_url("**/ask/?stock_no=CJ26008")
+
+
+MARKUP = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+
+
+def test_markup_a_buyer_types_comes_back_as_text_on_the_invoice_and_account_pages(visitor_factory: Any) -> None:
+    # Given a member whose name, and whose order's consignee, are HTML with script in them
+    buyer: Visitor = visitor_factory()
+    sign_up(buyer, unique_email(), name=f"Eve {MARKUP}")
+    page = buyer.page("/order/?stock_no=CJ26040")
+    choose_port_and_address(page)
+    page.locator("#order-consignee-name").fill(f"Con {MARKUP}")
+    page.locator("#order-consignee-address").fill(MARKUP)
+    # When the order is placed and its invoice, then the account page, are shown
+    page.get_by_role("button", name="Confirm the order").click()
+    page.wait_for_url("**/order/invoice/?order=*")
+    page.wait_for_selector("html[data-forms-ready]", state="attached")
+    account = buyer.page("/members/account/")
+    # Then the markup is shown as the characters typed, never run or parsed into elements
+    for shown in (page, account):
+        assert shown.evaluate("window.__pwned") is None
+        assert shown.locator("img[src=x]").count() == 0
+        assert shown.evaluate("[...document.scripts].some((s) => s.text.includes('__pwned'))") is False
+    assert MARKUP in page.locator("main").inner_text()
+    account.wait_for_selector("html[data-forms-ready]", state="attached")
+    assert account.locator("#me-name").input_value() == f"Eve {MARKUP}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,7 @@ class BuildState:
     env: Environment | None = None
     nav: Navigation | None = None
     files: Files | None = None
+    config: Any = None
 
 
 state = BuildState()
@@ -48,7 +51,7 @@ state = BuildState()
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global state  # noqa: PLW0603 - MkDocs hooks are module functions; this holds one build's results
-    state = BuildState()
+    state = BuildState(config=config)
     started = time.perf_counter()
     content = Path(config.docs_dir)
     try:
@@ -116,13 +119,75 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError("carjunction hooks: the build did not reach the page stage")
     started = time.perf_counter()
     site_dir = Path(config.site_dir)
+    workers = render_workers(len(state.build.pages))
+    rendered = render_in_processes(workers) if workers > 1 else render_part((0, 1))
+    urls = [url for _, url in sorted(rendered)]
+    published = publish_variants(state.variants, site_dir)
+    add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
+    log.info(
+        "carjunction: rendered %d pages with %d process(es) and published %d photo variants in %.2f s",
+        len(urls),
+        workers,
+        published,
+        time.perf_counter() - started,
+    )
+
+
+def render_in_processes(workers: int) -> list[tuple[int, str]]:
+    """Forked children inherit the loaded theme, nav and catalogue; only the rendered URLs come back."""
+    fork = multiprocessing.get_context("fork")
+    results = fork.SimpleQueue()
+
+    def child(index: int) -> None:
+        try:
+            results.put(render_part((index, workers)))
+        except Exception as error:  # reported by the parent, which fails the build
+            results.put(f"{type(error).__name__}: {error}")
+            raise
+
+    processes = [fork.Process(target=child, args=(k,)) for k in range(workers)]
+    for process in processes:
+        process.start()
+    parts = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    failed = [part for part in parts if isinstance(part, str)]
+    if failed or any(process.exitcode for process in processes):
+        raise PluginError("carjunction hooks: rendering vehicle pages failed: " + "; ".join(failed))
+    return [page for part in parts for page in part]
+
+
+PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
+
+
+def render_workers(pages: int) -> int:
+    """Every core (up to 8) for a large stock, where fork exists; one process otherwise.
+
+    ``CARJUNCTION_RENDER_WORKERS`` overrides the choice (tests compare 1 with 2 on a small stock).
+    """
+    forced = os.environ.get("CARJUNCTION_RENDER_WORKERS", "")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if forced.isdigit() and int(forced) > 0:
+        return int(forced)
+    return 1 if pages < PARALLEL_FROM else max(1, min(os.cpu_count() or 1, 8))
+
+
+def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
+    """Render every ``count``-th generated page from the ``index``-th; returns their numbers and URLs."""
+    index, count = part
+    assert state.env is not None and state.nav is not None and state.files is not None  # noqa: S101 - checked above
+    config = state.config
+    site_dir = Path(config.site_dir)
     templates: dict[str, Any] = {}
     # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
     documents = state.files.documentation_pages()
     page_config = WithoutSiteSearch(config)
     urls = []
-    for generated in state.build.pages:
-        urls.append(generated.url)
+    for number, generated in enumerate(state.build.pages):
+        if number % count != index:
+            continue
+        urls.append((number, generated.url))
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
         # Material prints the title and description unescaped; they hold staff-typed text.
         page = Page(str(escape(generated.title)), source, config)
@@ -137,14 +202,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         target = site_dir / source.dest_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(context), encoding="utf-8")
-    published = publish_variants(state.variants, site_dir)
-    add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
-    log.info(
-        "carjunction: rendered %d pages and published %d photo variants in %.2f s",
-        len(state.build.pages),
-        published,
-        time.perf_counter() - started,
-    )
+    return urls
 
 
 def add_to_sitemap(site_dir: Path, urls: list[str]) -> None:

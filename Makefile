@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: venv build serve test lint typecheck validate clean deploy
+.PHONY: venv build serve test lint typecheck validate clean deploy bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ typecheck: venv
 
 test: lint typecheck
 	$(BIN)/pytest
+
+# Measure the DESIGN.md §6 targets into bench/RESULTS.md (~10 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
+bench: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py $(ARGS)
 
 # Validate, build, `sam build && sam deploy` (when the SAM CLI is installed), sync site/ and the
 # catalogue, invalidate the changed paths. Needs AWS credentials; see "Staff guide" in the README.

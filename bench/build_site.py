@@ -15,17 +15,25 @@ import sys
 import time
 from pathlib import Path
 
-from make_stock import ROOT, make_stock
+try:
+    from make_stock import ROOT, make_stock
+except ImportError:  # imported as bench.build_site by the tests
+    from bench.make_stock import ROOT, make_stock
 
 WORK = ROOT / "bench" / "work"
 
 
 def config_for(content: Path) -> Path:
+    return config_for_content(content, WORK)
+
+
+def config_for_content(content: Path, work: Path) -> Path:
+    """A copy of mkdocs.yml in ``work`` that builds ``content`` with the repository's theme and hooks."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: content", f"docs_dir: {content}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
     text = text.replace("src/carjunction/site/mkdocs_hooks.py", str(ROOT / "src/carjunction/site/mkdocs_hooks.py"))
-    config = WORK / f"mkdocs-{content.name}.yml"
+    config = work / f"mkdocs-{content.name}.yml"
     config.write_text(text, encoding="utf-8")
     return config
 

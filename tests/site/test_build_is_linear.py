@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench.build_site import config_for_content
 from bench.make_stock import make_stock
+
 from tests.site_build import ROOT
 
 # The child builds with cProfile on and prints how many Python function calls the build made.

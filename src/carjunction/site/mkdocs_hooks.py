@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -183,6 +183,11 @@ def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
     # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
     documents = state.files.documentation_pages()
     page_config = WithoutSiteSearch(config)
+    # The templates do not change during a build: skip Jinja's per-include check of each file's mtime.
+    state.env.auto_reload = False
+    shared_nav: dict[str, Markup] = {}
+    # CARJUNCTION_SHARED_NAV=0 renders every page's nav itself: the reference the tests compare with.
+    share_nav = os.environ.get("CARJUNCTION_SHARED_NAV", "1") != "0"
     urls = []
     for number, generated in enumerate(state.build.pages):
         if number % count != index:
@@ -196,13 +201,30 @@ def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
         context["config"] = page_config
         context["item"] = generated.data
         context["stock"] = state.build.summary
+        # The nav's links are relative and no generated page is in it: pages in one folder get the same HTML.
+        folder = generated.url.rstrip("/").rpartition("/")[0]
         template = templates.get(generated.template) or templates.setdefault(
             generated.template, state.env.get_template(generated.template)
         )
+        if share_nav and folder not in shared_nav:
+            shared_nav[folder] = navigation_html(template, context)
+        if share_nav:
+            context["shared_site_nav"] = shared_nav[folder]
         target = site_dir / source.dest_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(context), encoding="utf-8")
     return urls
+
+
+MARK = Markup("\x00site-nav\x00")
+
+
+def navigation_html(template: Any, context: dict[str, Any]) -> Markup:
+    """The page's nav as the theme renders it: the page with it, less the page with a mark in its place."""
+    whole = template.render(context)
+    before, _, after = template.render({**context, "shared_site_nav": MARK}).partition(MARK)
+    # The nav is the theme's own HTML, built from config and nav titles that the theme escapes.
+    return Markup(whole[len(before) : len(whole) - len(after)])  # noqa: S704
 
 
 def add_to_sitemap(site_dir: Path, urls: list[str]) -> None:

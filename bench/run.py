@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -72,9 +73,10 @@ def kb(n: float) -> str:
     return f"{n / 1024:.1f} KB"
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     parser = argparse.ArgumentParser(description="Measure the DESIGN.md §6 targets")
     parser.add_argument("--quick", action="store_true", help="small stocks and one run each, for a quick look")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (needs npm the first time)")
     args = parser.parse_args()
     from measure_browser import chromium, page_weight, serve, stock_filtering  # noqa: PLC0415
     from measure_build import measure  # noqa: PLC0415
@@ -105,6 +107,16 @@ def main() -> None:
     cold = cold_imports(10)
     warm = api_warm()
     print(f"cold imports: {cold}\nwarm: {warm}")
+    lighthouse: dict[str, Any] = {}
+    lighthouse_error = "skipped (--no-lighthouse)" if args.no_lighthouse else ""
+    if not args.no_lighthouse:
+        from measure_lighthouse import scores  # noqa: PLC0415
+
+        try:
+            lighthouse = scores(["/", "/stock/", f"/vehicles/{first}/"])
+        except (OSError, subprocess.CalledProcessError, SystemExit) as error:
+            lighthouse_error = f"could not run: {error}"
+    print(f"lighthouse: {lighthouse or lighthouse_error}")
 
     big = builds[-1]
     ratio = big["seconds"] / big["hugo_seconds"]  # type: ignore[operator]
@@ -189,6 +201,23 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     lines += [f"| {route} | {h} ms | {calls} | {b} ms | {r} |" for route, h, calls, b, r in warm]
+    lines += [
+        "",
+        "## Lighthouse (mobile, npm `lighthouse@12` with Debian's chromium, against `make serve PORT=8021`)",
+        "",
+    ]
+    if lighthouse:
+        lines += [
+            "| page | Performance | Accessibility | Best Practices | SEO | binary audits failed |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{path}` | {r['performance']} | {r['accessibility']} | {r['best-practices']} | {r['seo']} | "
+            f"{', '.join(r['failed']) or '–'} |"
+            for path, r in lighthouse.items()
+        ]
+    else:
+        lines.append(f"Lighthouse {lighthouse_error}.")
     lines += ["", Path(__file__).with_name("NOTES.md").read_text(encoding="utf-8")]
     report = "\n".join(lines) + "\n"
     (ROOT / "bench" / "RESULTS.md").write_text(report, encoding="utf-8")

@@ -60,7 +60,7 @@ def scores(paths: list[str], port: int = 8021) -> dict[str, dict[str, int]]:
         wait_for(port, 180)
         result = {}
         for path in paths:
-            report = WORK / "lighthouse.json"
+            report = WORK / f"lighthouse-{path.strip('/').replace('/', '-') or 'home'}.json"
             subprocess.run(
                 [
                     str(binary),

@@ -14,11 +14,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-try:
-    from make_stock import ROOT, make_stock
-except ImportError:  # imported as bench.build_site by the tests
+if TYPE_CHECKING or __package__:  # imported as bench.build_site (the tests, mypy)
     from bench.make_stock import ROOT, make_stock
+else:  # run as a script from bench/
+    from make_stock import ROOT, make_stock
 
 WORK = ROOT / "bench" / "work"
 

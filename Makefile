@@ -37,7 +37,7 @@ typecheck: venv
 test: lint typecheck
 	$(BIN)/pytest
 
-# Measure the DESIGN.md §6 targets into bench/RESULTS.md (~10 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
+# Measure the DESIGN.md §6 targets into bench/RESULTS.md (~4 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
 bench: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py $(ARGS)
 

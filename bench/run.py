@@ -1,6 +1,6 @@
 """`make bench`: measure the DESIGN.md §6 targets and write bench/RESULTS.md (and print the headline table).
 
-.venv/bin/python bench/run.py            # full: 1,000 and 10,000 vehicles, 3 runs each (~10 min on 2 cores)
+.venv/bin/python bench/run.py            # full: 1,000 and 10,000 vehicles, 3 runs each, Lighthouse (~4 min on 2 cores)
 .venv/bin/python bench/run.py --quick    # 200 and 1,000 vehicles, 1 run each, filtering on 1,000
 """
 

@@ -28,7 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from carjunction.catalogue import CatalogueError, Status, load_catalogue
-from carjunction.site.generate import generate
+from carjunction.site.generate import Pages, generate
 from carjunction.site.output import SiteBuild
 from carjunction.site.photos import prepare_photos, publish_variants
 from carjunction.site.settings import SiteSettings, load_site_data
@@ -202,9 +202,10 @@ def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
     # CARJUNCTION_SHARED_NAV=0 renders every page's nav itself: the reference the tests compare with.
     share_nav = os.environ.get("CARJUNCTION_SHARED_NAV", "1") != "0"
     urls = []
-    for number, generated in enumerate(state.build.pages):
-        if number % count != index:
-            continue
+    pages = state.build.pages
+    # The generator makes only this process's share; any other collection is split here.
+    mine = pages.share(index, count) if isinstance(pages, Pages) else list(enumerate(pages))[index::count]
+    for number, generated in mine:
         urls.append((number, generated.url))
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
         # Material prints the title and description unescaped; they hold staff-typed text.

@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: venv build serve test lint typecheck validate clean deploy
+.PHONY: venv build serve test lint typecheck validate clean deploy bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ typecheck: venv
 
 test: lint typecheck $(CHECKOV_STAMP)
 	$(BIN)/pytest
+
+# Measure the DESIGN.md §6 targets into bench/RESULTS.md (~4 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
+bench: venv
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py $(ARGS)
 
 # Validate, build, `sam build && sam deploy` (when the SAM CLI is installed), sync site/ and the
 # catalogue, invalidate the changed paths. Needs AWS credentials; see "Staff guide" in the README.

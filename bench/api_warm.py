@@ -1,6 +1,8 @@
 """Warm request through the handler vs. the bare DynamoDB call it makes, against one moto server on loopback.
 
-DESIGN.md §6 target: a warm GET /api/quote costs at most 1.5 × its GetItem. Run: .venv/bin/python bench/api_warm.py
+DESIGN.md §6 target: a warm request costs at most 1.5 × the DynamoDB calls it makes.
+Run: .venv/bin/python bench/api_warm.py.
+Prints one tab-separated line per route: route, handler ms, bare calls, bare ms, ratio (medians).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def main() -> None:
     from carjunction.api.routes import build_app  # noqa: PLC0415
     from carjunction.api.routes.common import dispatch  # noqa: PLC0415
     from carjunction.api.settings import Settings  # noqa: PLC0415
+    from carjunction.api.store.vehicles import RESERVED, SOLD  # noqa: PLC0415
     from carjunction.api.tables import create_tables  # noqa: PLC0415
     from carjunction.catalogue import load_catalogue  # noqa: PLC0415
     from carjunction.local.dynamodb import local_aws_environment, start_moto  # noqa: PLC0415
@@ -72,12 +75,30 @@ def main() -> None:
         def bare() -> None:
             client.get_item(TableName=settings.table_name, Key=key, ConsistentRead=True)
 
-        for warm in (through_handler, bare):
-            timed(warm, 20)
-        handler_s, bare_s = timed(through_handler, ROUNDS), timed(bare, ROUNDS)
-        print(f"GET /api/quote through the handler: {handler_s * 1000:.2f} ms (median of {ROUNDS})")
-        print(f"bare GetItem:                        {bare_s * 1000:.2f} ms")
-        print(f"ratio: {handler_s / bare_s:.2f} (target ≤ 1.5)")
+        status_request = event("GET", "/api/stock/status")
+
+        def status_through_handler() -> None:
+            assert dispatch(app, status_request, LambdaContext())["statusCode"] == 200
+
+        def status_bare() -> None:
+            for partition in (RESERVED, SOLD):
+                client.query(
+                    TableName=settings.table_name,
+                    IndexName="gsi2",
+                    KeyConditionExpression="gsi2pk = :p",
+                    ExpressionAttributeValues={":p": {"S": partition}},
+                )
+
+        for name, handler, plain, calls in (
+            ("GET /api/quote", through_handler, bare, "GetItem"),
+            ("GET /api/stock/status", status_through_handler, status_bare, "2 × Query"),
+        ):
+            for warm in (handler, plain):
+                timed(warm, 20)
+            handler_s, bare_s = timed(handler, ROUNDS), timed(plain, ROUNDS)
+            print(
+                f"{name}\t{handler_s * 1000:.2f}\t{calls}\t{bare_s * 1000:.2f}\t{handler_s / bare_s:.2f}",
+            )
     finally:
         server.stop()
 

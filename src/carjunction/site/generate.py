@@ -82,10 +82,16 @@ class Pages:
         return any(page == item for page in self)
 
     def __iter__(self) -> Iterator[GeneratedPage]:
-        for vehicle in self._vehicles:
-            yield vehicle_page(vehicle, self._settings, self._photos, self._seller)
-        for make, vehicles in self._makes:
-            yield make_page(make, vehicles, self._settings, self._photos)
+        return (page for _, page in self.share(0, 1))
+
+    def share(self, index: int, count: int) -> Iterator[tuple[int, GeneratedPage]]:
+        """Every ``count``-th page from the ``index``-th, numbered in page order; only those pages are made."""
+        for number, vehicle in enumerate(self._vehicles):
+            if number % count == index:
+                yield number, vehicle_page(vehicle, self._settings, self._photos, self._seller)
+        for number, (make, vehicles) in enumerate(self._makes, start=len(self._vehicles)):
+            if number % count == index:
+                yield number, make_page(make, vehicles, self._settings, self._photos)
 
 
 def generate(catalogue: Catalogue, settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> SiteBuild:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -25,7 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from carjunction.catalogue import CatalogueError, Status, load_catalogue
-from carjunction.site.generate import generate
+from carjunction.site.generate import Pages, generate
 from carjunction.site.output import SiteBuild
 from carjunction.site.photos import prepare_photos, publish_variants
 from carjunction.site.settings import SiteSettings, load_site_data
@@ -41,6 +44,7 @@ class BuildState:
     env: Environment | None = None
     nav: Navigation | None = None
     files: Files | None = None
+    config: Any = None
 
 
 state = BuildState()
@@ -48,7 +52,7 @@ state = BuildState()
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global state  # noqa: PLW0603 - MkDocs hooks are module functions; this holds one build's results
-    state = BuildState()
+    state = BuildState(config=config)
     started = time.perf_counter()
     content = Path(config.docs_dir)
     try:
@@ -93,6 +97,18 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     return context
 
 
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+SEARCH_NAME = re.compile(r'<nav class="md-search__options" aria-label="([^"]*)">')
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Name Material's search dialog (WCAG 4.1.2; Lighthouse's aria-dialog-name) with the theme's own word for it."""
+    name = SEARCH_NAME.search(output)
+    if name is None or SEARCH_DIALOG not in output:
+        return output
+    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name.group(1)}">', 1)
+
+
 class WithoutSiteSearch:
     """The config as generated pages see it: without the theme's site search.
 
@@ -116,13 +132,81 @@ def on_post_build(config: MkDocsConfig) -> None:
         raise PluginError("carjunction hooks: the build did not reach the page stage")
     started = time.perf_counter()
     site_dir = Path(config.site_dir)
+    workers = render_workers(len(state.build.pages))
+    rendered = render_in_processes(workers) if workers > 1 else render_part((0, 1))
+    urls = [url for _, url in sorted(rendered)]
+    published = len(state.variants)
+    add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
+    log.info(
+        "carjunction: rendered %d pages with %d process(es) and published %d photo variants in %.2f s",
+        len(urls),
+        workers,
+        published,
+        time.perf_counter() - started,
+    )
+
+
+def render_in_processes(workers: int) -> list[tuple[int, str]]:
+    """Forked children inherit the loaded theme, nav and catalogue; only the rendered URLs come back."""
+    fork = multiprocessing.get_context("fork")
+    results = fork.SimpleQueue()
+
+    def child(index: int) -> None:
+        try:
+            results.put(render_part((index, workers)))
+        except Exception as error:  # reported by the parent, which fails the build
+            results.put(f"{type(error).__name__}: {error}")
+            raise
+
+    processes = [fork.Process(target=child, args=(k,)) for k in range(workers)]
+    for process in processes:
+        process.start()
+    parts = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    failed = [part for part in parts if isinstance(part, str)]
+    if failed or any(process.exitcode for process in processes):
+        raise PluginError("carjunction hooks: rendering vehicle pages failed: " + "; ".join(failed))
+    return [page for part in parts for page in part]
+
+
+PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
+
+
+def render_workers(pages: int) -> int:
+    """Every core (up to 8) for a large stock, where fork exists; one process otherwise.
+
+    ``CARJUNCTION_RENDER_WORKERS`` overrides the choice (tests compare 1 with 2 on a small stock).
+    """
+    forced = os.environ.get("CARJUNCTION_RENDER_WORKERS", "")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if forced.isdigit() and int(forced) > 0:
+        return int(forced)
+    return 1 if pages < PARALLEL_FROM else max(1, min(os.cpu_count() or 1, 8))
+
+
+def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
+    """Render every ``count``-th generated page from the ``index``-th; returns their numbers and URLs."""
+    index, count = part
+    assert state.env is not None and state.nav is not None and state.files is not None  # noqa: S101 - checked above
+    config = state.config
+    site_dir = Path(config.site_dir)
     templates: dict[str, Any] = {}
     # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
     documents = state.files.documentation_pages()
     page_config = WithoutSiteSearch(config)
+    # The templates do not change during a build: skip Jinja's per-include check of each file's mtime.
+    state.env.auto_reload = False
+    shared_nav: dict[str, Markup] = {}
+    # CARJUNCTION_SHARED_NAV=0 renders every page's nav itself: the reference the tests compare with.
+    share_nav = os.environ.get("CARJUNCTION_SHARED_NAV", "1") != "0"
     urls = []
-    for generated in state.build.pages:
-        urls.append(generated.url)
+    pages = state.build.pages
+    # The generator makes only this process's share; any other collection is split here.
+    mine = pages.share(index, count) if isinstance(pages, Pages) else list(enumerate(pages))[index::count]
+    for number, generated in mine:
+        urls.append((number, generated.url))
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
         # Material prints the title and description unescaped; they hold staff-typed text.
         page = Page(str(escape(generated.title)), source, config)
@@ -131,20 +215,32 @@ def on_post_build(config: MkDocsConfig) -> None:
         context["config"] = page_config
         context["item"] = generated.data
         context["stock"] = state.build.summary
+        # The nav's links are relative and no generated page is in it: pages in one folder get the same HTML.
+        folder = generated.url.rstrip("/").rpartition("/")[0]
         template = templates.get(generated.template) or templates.setdefault(
             generated.template, state.env.get_template(generated.template)
         )
+        if share_nav and folder not in shared_nav:
+            shared_nav[folder] = navigation_html(template, context)
+        if share_nav:
+            context["shared_site_nav"] = shared_nav[folder]
         target = site_dir / source.dest_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(template.render(context), encoding="utf-8")
-    published = publish_variants(state.variants, site_dir)
-    add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
-    log.info(
-        "carjunction: rendered %d pages and published %d photo variants in %.2f s",
-        len(state.build.pages),
-        published,
-        time.perf_counter() - started,
-    )
+    # Each process links its share of the photo variants too: a file-system call each, 3 per vehicle.
+    publish_variants(state.variants[index::count], site_dir)
+    return urls
+
+
+MARK = Markup("\x00site-nav\x00")
+
+
+def navigation_html(template: Any, context: dict[str, Any]) -> Markup:
+    """The page's nav as the theme renders it: the page with it, less the page with a mark in its place."""
+    whole = template.render(context)
+    before, _, after = template.render({**context, "shared_site_nav": MARK}).partition(MARK)
+    # The nav is the theme's own HTML, built from config and nav titles that the theme escapes.
+    return Markup(whole[len(before) : len(whole) - len(after)])  # noqa: S704
 
 
 def add_to_sitemap(site_dir: Path, urls: list[str]) -> None:

@@ -93,8 +93,10 @@ def publish_variants(variants: Iterable[tuple[Path, str]], site_dir: Path) -> in
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.unlink(missing_ok=True)
         try:
+            os.link(cached, target)
+        except FileExistsError:  # a dirty build (`mkdocs serve`): replace it; a clean one saves the unlink
+            target.unlink()
             os.link(cached, target)
         except OSError:
             shutil.copyfile(cached, target)

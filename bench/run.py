@@ -1,0 +1,229 @@
+"""`make bench`: measure the DESIGN.md §6 targets and write bench/RESULTS.md (and print the headline table).
+
+.venv/bin/python bench/run.py            # full: 1,000 and 10,000 vehicles, 3 runs each, Lighthouse (~4 min on 2 cores)
+.venv/bin/python bench/run.py --quick    # 200 and 1,000 vehicles, 1 run each, filtering on 1,000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from build_site import WORK
+from make_stock import ROOT
+
+FUNCTIONS = ["inquiry", "register", "order", "release"]
+IMPORT = "import time; t = time.perf_counter(); import functions.{name}.app; print(time.perf_counter() - t)"
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")  # noqa: PTH123, SIM115
+    load = os.getloadavg()[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} "
+        f"{platform.release()}, load average {load:.1f} at start, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def cold_imports(rounds: int) -> dict[str, float]:
+    result = {}
+    for name in FUNCTIONS:
+        samples = []
+        for _ in range(rounds):
+            out = subprocess.run(
+                [sys.executable, "-c", IMPORT.format(name=name)], cwd=ROOT, capture_output=True, text=True, check=True
+            )
+            samples.append(float(out.stdout.strip()) * 1000)
+        result[name] = statistics.median(samples)
+    return result
+
+
+def api_warm() -> list[list[str]]:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "api_warm.py")], capture_output=True, text=True, check=True
+    )
+    return [line.split("\t") for line in out.stdout.splitlines() if "\t" in line]
+
+
+def build_real_site() -> Path:
+    site = WORK / "site-real"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=True,
+        capture_output=True,
+    )
+    return site
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:.1f} KB"
+
+
+def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
+    parser = argparse.ArgumentParser(description="Measure the DESIGN.md §6 targets")
+    parser.add_argument("--quick", action="store_true", help="small stocks and one run each, for a quick look")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (needs npm the first time)")
+    args = parser.parse_args()
+    from measure_browser import chromium, page_weight, serve, stock_filtering  # noqa: PLC0415
+    from measure_build import measure  # noqa: PLC0415
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    sizes, runs = ([200, 1000], 1) if args.quick else ([1000, 10_000], 3)
+    command = "make bench" + (" ARGS=--quick" if args.quick else "")
+    about = machine()
+    print(about)
+    builds = []
+    for size in sizes:
+        row = measure(size, runs, WORK, with_hugo=size == sizes[-1])
+        builds.append(row)
+        print(f"build {size}: {row}")
+    largest = sizes[-1]
+    index = (WORK / f"site-{largest}" / "stock" / "stock.json").read_bytes()
+    per_vehicle = len(gzip.compress(index, 9)) / len(json.loads(index)["no"])
+
+    real = build_real_site()
+    first = sorted(p.name for p in (real / "vehicles").iterdir() if (p / "index.html").is_file())[0]
+    with chromium() as browser:
+        with serve(real) as origin:
+            weights = [page_weight(browser, origin, path) for path in ("/", "/stock/", f"/vehicles/{first}/")]
+        with serve(WORK / f"site-{largest}") as origin:
+            filtering = stock_filtering(browser, origin)
+    print(f"weights: {weights}\nfiltering: {filtering}")
+    cold = cold_imports(10)
+    warm = api_warm()
+    print(f"cold imports: {cold}\nwarm: {warm}")
+    lighthouse: dict[str, Any] = {}
+    lighthouse_error = "skipped (--no-lighthouse)" if args.no_lighthouse else ""
+    if not args.no_lighthouse:
+        from measure_lighthouse import scores  # noqa: PLC0415
+
+        try:
+            lighthouse = scores(["/", "/stock/", f"/vehicles/{first}/"])
+        except (OSError, subprocess.CalledProcessError, SystemExit) as error:
+            lighthouse_error = f"could not run: {error}"
+    print(f"lighthouse: {lighthouse or lighthouse_error}")
+
+    big = builds[-1]
+    ratio = big["seconds"] / big["hugo_seconds"]  # type: ignore[operator]
+    vehicle_weight = weights[2]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {about}.",
+        f"Reproduce: `{command}` (driver: `bench/run.py`; took {time.perf_counter() - started:.0f} s).",
+        "The machine is shared with other work, so absolute seconds vary with its load; ratios measured in one",
+        "run (ours / Hugo, handler / bare call) are the figures to compare.",
+        "",
+        "## Headline",
+        "",
+        "| target (DESIGN.md §6) | measured | goal | met |",
+        "|---|---|---|---|",
+        f"| build {big['vehicles']:,} vehicles, ours / Hugo | {big['seconds']:.1f} s / {big['hugo_seconds']:.1f} s "
+        f"= **{ratio:.2f}** | ≤ 1.0 | {'yes' if ratio <= 1.0 else 'no'} |",
+        f"| vehicle page first view, gzip (no photos) | {kb(vehicle_weight['gzip'])} | ≤ 80 KB | "
+        f"{'yes' if vehicle_weight['gzip'] <= 80 * 1024 else 'no'} |",
+        f"| … of which the page's own HTML/CSS/JS | {kb(vehicle_weight['own_gzip'])} | ≤ 20 KB | "
+        f"{'yes' if vehicle_weight['own_gzip'] <= 20 * 1024 else 'no'} |",
+        f"| main photo at phone width (412 px, DPR 1.75) | {kb(vehicle_weight['photo_bytes'])} | ≤ 120 KB | "
+        f"{'yes' if vehicle_weight['photo_bytes'] <= 120 * 1024 else 'no'} |",
+        f"| stock index at {largest:,}, gzip per vehicle | {per_vehicle:.1f} B | ≤ 40 B | "
+        f"{'yes' if per_vehicle <= 40 else 'no'} |",
+        f"| stock filtering at {largest:,} (median / worst of {filtering['changes']}) | "
+        f"{filtering['median_ms']:.1f} / {filtering['worst_ms']:.1f} ms | < 50 ms | "
+        f"{'yes' if filtering['worst_ms'] < 50 else 'no'} |",
+        f"| cold import, slowest handler module | {max(cold.values()):.0f} ms | ≤ 300 ms | "
+        f"{'yes' if max(cold.values()) <= 300 else 'no'} |",
+    ]
+    lines += [
+        f"| warm {route}, handler / bare {calls} | {h} / {b} ms = **{r}** | ≤ 1.5 | "
+        f"{'yes' if float(r) <= 1.5 else 'no'} |"
+        for route, h, calls, b, r in warm
+    ]
+    lines += [
+        "",
+        f"## Build at scale (median of {runs} run(s) each, into an empty folder, photo cache warm)",
+        "",
+        "| vehicles | seconds | ms / vehicle | peak RSS | site/ size | Hugo seconds | Hugo peak RSS |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in builds:
+        hugo = f"{row['hugo_seconds']:.1f} | {row['hugo_peak_mb']:.0f} MB" if "hugo_seconds" in row else "– | –"
+        lines.append(
+            f"| {row['vehicles']:,} | {row['seconds']:.1f} | {1000 * row['seconds'] / row['vehicles']:.2f} | "  # type: ignore[operator]
+            f"{row['peak_mb']:.0f} MB | {row['site_mb']:.0f} MB | {hugo} |"
+        )
+    lines += [
+        "",
+        "Ours is `mkdocs build` of the whole site (hand-written pages, search index, stock index, feed, photo",
+        "variants hard-linked from `.cache/photos`, vehicle and per-make pages rendered in forked processes).",
+        "Hugo builds only the vehicle pages from the same YAML with `bench/hugo/layouts` (same fields, a",
+        "minimal header/footer, no photo processing): `bench/hugo_site.py`.",
+        "",
+        "## Page weight (built real site, Chromium at 412×823, DPR 1.75; photos and /api excluded; gzip -6)",
+        "",
+        "| page | files | raw | gzip | own HTML/CSS/JS gzip | theme bundle gzip | own files |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for w in weights:
+        lines.append(
+            f"| `{w['path']}` | {w['files']} | {kb(w['raw'])} | {kb(w['gzip'])} | {kb(w['own_gzip'])} | "
+            f"{kb(w['theme_gzip'])} | {', '.join(f'`{f}`' for f in w['own_files'])} |"
+        )
+    lines += [
+        "",
+        f"Main photo chosen by Chromium on the vehicle page: `{vehicle_weight['photo']}`, "
+        f"{kb(vehicle_weight['photo_bytes'])}.",
+        "",
+        "## API",
+        "",
+        "Cold import of each function's handler module (fresh interpreter, median of 10): "
+        + ", ".join(f"`functions/{n}/app.py` {ms:.0f} ms" for n, ms in cold.items())
+        + ".",
+        "",
+        "Warm requests (median of 300, one moto server on loopback, `bench/api_warm.py`):",
+        "",
+        "| route | through the handler | bare boto3 calls | bare | ratio |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {route} | {h} ms | {calls} | {b} ms | {r} |" for route, h, calls, b, r in warm]
+    lines += [
+        "",
+        "## Lighthouse (mobile, npm `lighthouse@12` with Debian's chromium, against `make serve PORT=8021`)",
+        "",
+    ]
+    if lighthouse:
+        lines += [
+            "| page | Performance | Accessibility | Best Practices | SEO | binary audits failed |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{path}` | {r['performance']} | {r['accessibility']} | {r['best-practices']} | {r['seo']} | "
+            f"{', '.join(r['failed']) or '–'} |"
+            for path, r in lighthouse.items()
+        ]
+    else:
+        lines.append(f"Lighthouse {lighthouse_error}.")
+    lines += ["", Path(__file__).with_name("NOTES.md").read_text(encoding="utf-8")]
+    report = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "RESULTS.md").write_text(report, encoding="utf-8")
+    print("\n".join(lines[7 : 7 + 12 + len(warm)]))
+    print(f"\nwrote bench/RESULTS.md in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

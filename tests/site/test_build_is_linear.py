@@ -1,0 +1,51 @@
+"""The build does the same work per vehicle at any stock size (DESIGN.md §6: nav and per-page lookups once
+went quadratic). Counted in Python function calls, not timed, so a busy machine cannot make it fail."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.build_site import config_for_content
+from bench.make_stock import make_stock
+
+from tests.site_build import ROOT
+
+# The child builds with cProfile on and prints how many Python function calls the build made.
+COUNT_CALLS = """
+import cProfile, pstats, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+profile = cProfile.Profile()
+profile.runcall(build, config)
+print(pstats.Stats(profile).total_calls)
+"""
+
+
+def build_calls(size: int, work: Path) -> int:
+    content = make_stock(size, seed=size, out=work / f"content-{size}")
+    config = config_for_content(content, work)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARJUNCTION_RENDER_WORKERS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", COUNT_CALLS, str(config), str(work / f"site-{size}")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return int(result.stdout.split()[-1])
+
+
+def test_each_added_vehicle_costs_the_same_work_from_100_to_500_vehicles(tmp_path: Path) -> None:
+    # Given synthetic stocks of 100, 300 and 500 vehicles
+    # When each is built, counting the function calls
+    small, middle, large = (build_calls(size, tmp_path) for size in (100, 300, 500))
+    # Then the 200 vehicles added second cost no more than 1.25 × the 200 added first (quadratic work doubles it)
+    first, second = middle - small, large - middle
+    assert first > 0
+    assert second <= 1.25 * first, f"per-vehicle calls grew from {first / 200:.0f} to {second / 200:.0f}"

@@ -99,8 +99,110 @@ def main() -> None:
             print(
                 f"{name}\t{handler_s * 1000:.2f}\t{calls}\t{bare_s * 1000:.2f}\t{handler_s / bare_s:.2f}",
             )
+        measure_writes(session, endpoint, settings, catalogue)
     finally:
         server.stop()
+
+
+class DynamoDBTimer:
+    """Wall time spent inside the DynamoDB calls of one request, from the client's own botocore events.
+
+    A write cannot be replayed bare (its conditions fail the second time), so for the POST routes the
+    "bare calls" are the very calls the handler makes, timed from parameter checking to the parsed answer.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self.spent = 0.0
+        self.calls = 0
+        self._started: list[float] = []
+        client.meta.events.register("provide-client-params.dynamodb.*", self._start)
+        client.meta.events.register("after-call.dynamodb.*", self._stop)
+
+    def _start(self, **_: Any) -> None:
+        self._started.append(time.perf_counter())
+
+    def _stop(self, **_: Any) -> None:
+        self.spent += time.perf_counter() - self._started.pop()
+        self.calls += 1
+
+    def reset(self) -> None:
+        self.spent, self.calls = 0.0, 0
+
+
+def measure_writes(session: Any, endpoint: str, base: Any, catalogue: Any) -> None:
+    """POST /api/inquiries and POST /api/orders: the whole request vs the DynamoDB calls inside it."""
+    from tests.api.conftest import LambdaContext, event, member_body  # noqa: PLC0415
+
+    from carjunction.api.deps import build_deps  # noqa: PLC0415
+    from carjunction.api.logic.sync_catalogue import sync_catalogue  # noqa: PLC0415
+    from carjunction.api.routes import build_app  # noqa: PLC0415
+    from carjunction.api.routes.common import dispatch  # noqa: PLC0415
+    from carjunction.api.tables import create_tables  # noqa: PLC0415
+
+    suffix = uuid.uuid4().hex[:6]
+    settings = base.model_copy(
+        update={
+            "table_name": f"bench-w-{suffix}",
+            "idempotency_table_name": f"bench-i-{suffix}",
+            "inquiries_per_hour": 10**9,  # the counter is still updated; only the refusal is out of the way
+            "sign_ups_per_hour": 10**9,
+        }
+    )
+    client = session.client("dynamodb", endpoint_url=endpoint)
+    create_tables(
+        client,
+        ROOT / "template.yaml",
+        {"DataTable": settings.table_name, "IdempotencyTable": settings.idempotency_table_name},
+    )
+    session.client("ssm", endpoint_url=endpoint).put_parameter(
+        Name=settings.cookie_secret_parameter, Value=uuid.uuid4().hex * 2, Type="SecureString", Overwrite=True
+    )
+    deps = build_deps(settings, session, with_idempotency=True, endpoint_url=endpoint)
+    sync_catalogue(deps.db, catalogue)
+    timer = DynamoDBTimer(deps.db.client)
+    apps = {name: build_app(name, deps) for name in ("inquiry", "register", "order")}
+    origin = {"origin": settings.site_origin}
+    signed_up = dispatch(
+        apps["register"], event("POST", "/api/members", member_body(), headers=origin), LambdaContext()
+    )
+    assert signed_up["statusCode"] == 202, signed_up
+    set_cookies = signed_up.get("cookies") or signed_up.get("multiValueHeaders", {}).get("Set-Cookie", [])
+    cookie = next(c for c in set_cookies if c.startswith("member=")).split(";", 1)[0]
+
+    def inquiry() -> dict[str, Any]:
+        body = {"name": "Amani", "email": "amani@example.org", "country": "KE", "message": "Still available?"}
+        return event("POST", "/api/inquiries", body, headers=origin)
+
+    free = [v.stock_no for v in catalogue.vehicles if v.status.value == "available"]
+
+    def order() -> dict[str, Any]:
+        body = {
+            "stock_no": free.pop(),
+            "port": "KEMBA",
+            "incoterm": "CIF",
+            "consignee": {"name": "Otieno Motors Ltd", "address": "Moi Avenue 1, Mombasa"},
+            "idempotency_key": uuid.uuid4().hex,
+        }
+        return event("POST", "/api/orders", body, cookie=cookie, headers=origin)
+
+    for name, app, make, rounds in (
+        ("POST /api/inquiries", apps["inquiry"], inquiry, ROUNDS),
+        ("POST /api/orders", apps["order"], order, len(free) - 2),  # one car per order
+    ):
+        totals, inside, calls = [], [], 0
+        for n in range(rounds):
+            request = make()
+            timer.reset()
+            start = time.perf_counter()
+            status = dispatch(app, request, LambdaContext())["statusCode"]
+            elapsed = time.perf_counter() - start
+            assert status == 201, status
+            if n >= 2:  # the first requests build clients and warm caches
+                totals.append(elapsed)
+                inside.append(timer.spent)
+                calls = timer.calls
+        handler_s, bare_s = statistics.median(totals), statistics.median(inside)
+        print(f"{name}\t{handler_s * 1000:.2f}\t{calls} DynamoDB calls\t{bare_s * 1000:.2f}\t{handler_s / bare_s:.2f}")
 
 
 if __name__ == "__main__":

@@ -195,7 +195,8 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         + ", ".join(f"`functions/{n}/app.py` {ms:.0f} ms" for n, ms in cold.items())
         + ".",
         "",
-        "Warm requests (median of 300, one moto server on loopback, `bench/api_warm.py`):",
+        "Warm requests (medians; GETs of 300, POST /api/orders of one order per free car; one moto server on "
+        "loopback, `bench/api_warm.py`):",
         "",
         "| route | through the handler | bare boto3 calls | bare | ratio |",
         "|---|---|---|---|---|",

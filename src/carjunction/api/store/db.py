@@ -77,3 +77,40 @@ def query_all(db: Db, **request: Any) -> list[Item]:
         if "LastEvaluatedKey" not in page:
             return items
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def list_by_type(db: Db, entity: str) -> list[Item]:
+    """Every item of one type, oldest first: gsi1 is keyed by type and by creation time."""
+    return query_all(
+        db,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :type",
+        ExpressionAttributeValues={":type": {"S": entity}},
+        ScanIndexForward=True,
+    )
+
+
+def find_by_type(db: Db, entity: str, attribute: str, value: str) -> Item | None:
+    """The item of one type whose ``attribute`` is ``value``, searched in gsi1 (staff know only the number)."""
+    found = query_all(
+        db,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :type",
+        FilterExpression="#attribute = :value",
+        ExpressionAttributeNames={"#attribute": attribute},  # "reference" is a reserved word
+        ExpressionAttributeValues={":type": {"S": entity}, ":value": {"S": value}},
+    )
+    return found[0] if found else None
+
+
+def update_if(db: Db, **request: Any) -> Item | None:
+    """UpdateItem with a condition; the item as it is now, or None when the condition did not hold."""
+    from botocore.exceptions import ClientError  # noqa: PLC0415 - botocore comes with the client anyway
+
+    try:
+        answer = db.client.update_item(TableName=db.table, ReturnValues="ALL_NEW", **request)
+    except ClientError as error:
+        if error_code(error) == "ConditionalCheckFailedException":
+            return None
+        raise
+    return from_item(answer["Attributes"])

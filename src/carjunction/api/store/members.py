@@ -6,7 +6,17 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from carjunction.api.store.db import Db, Item, cancellation_codes, error_code, from_item, key, query_all, to_item
+from carjunction.api.store.db import (
+    Db,
+    Item,
+    cancellation_codes,
+    error_code,
+    from_item,
+    key,
+    query_all,
+    to_item,
+    update_if,
+)
 
 PROFILE = "PROFILE"
 
@@ -76,21 +86,14 @@ def update_member(db: Db, member_id: str, changes: Item) -> Item | None:
     names = {f"#f{i}": field for i, field in enumerate(changes)}
     values = {f":v{i}": value for i, value in enumerate(changes.values())}
     assignments = ", ".join(f"#f{i} = :v{i}" for i in range(len(changes)))
-    try:
-        answer = db.client.update_item(
-            TableName=db.table,
-            Key=key(member_pk(member_id), PROFILE),
-            UpdateExpression=f"SET {assignments}",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=to_item(values),
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as error:
-        if error_code(error) == "ConditionalCheckFailedException":
-            return None
-        raise
-    return from_item(answer["Attributes"])
+    return update_if(
+        db,
+        Key=key(member_pk(member_id), PROFILE),
+        UpdateExpression=f"SET {assignments}",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=to_item(values),
+    )
 
 
 def bump_session_epoch(db: Db, member_id: str) -> None:

@@ -9,10 +9,13 @@ from carjunction.api.store.db import (
     Item,
     cancellation_codes,
     error_code,
+    find_by_type,
     from_item,
     key,
+    list_by_type,
     query_all,
     to_item,
+    update_if,
 )
 from carjunction.api.store.vehicles import RESERVED, SOLD, vehicle_pk
 
@@ -153,26 +156,11 @@ class ReservationLost(Exception):
 
 def list_all_orders(db: Db) -> list[Item]:
     """Every order, oldest first (gsi1 ``ORDER``)."""
-    return query_all(
-        db,
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :order",
-        ExpressionAttributeValues={":order": {"S": "ORDER"}},
-        ScanIndexForward=True,
-    )
+    return list_by_type(db, "ORDER")
 
 
 def find_order(db: Db, order_no: str) -> Item | None:
-    # The order's key holds the member id, which staff do not type; the index is searched by order number.
-    found = query_all(
-        db,
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :order",
-        FilterExpression="#no = :no",
-        ExpressionAttributeNames={"#no": "order_no"},
-        ExpressionAttributeValues={":order": {"S": "ORDER"}, ":no": {"S": order_no}},
-    )
-    return found[0] if found else None
+    return find_by_type(db, "ORDER", "order_no", order_no)
 
 
 def change_status(db: Db, order: Item, to_status: str, at: str, *, vehicle: str | None = None) -> None:
@@ -230,18 +218,11 @@ def change_status(db: Db, order: Item, to_status: str, at: str, *, vehicle: str 
 
 def record_shipment(db: Db, order: Item, shipment: Item) -> Item | None:
     """Store vessel, voyage and bill of lading if the order is still in the status it was read with."""
-    try:
-        answer = db.client.update_item(
-            TableName=db.table,
-            Key=key(str(order["pk"]), order_sk(str(order["order_no"]))),
-            UpdateExpression="SET shipment = :shipment",
-            ConditionExpression="#status = :status",
-            ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=to_item({":shipment": shipment, ":status": order["status"]}),
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as error:
-        if error_code(error) == "ConditionalCheckFailedException":
-            return None
-        raise
-    return from_item(answer["Attributes"])
+    return update_if(
+        db,
+        Key=key(str(order["pk"]), order_sk(str(order["order_no"]))),
+        UpdateExpression="SET shipment = :shipment",
+        ConditionExpression="#status = :status",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues=to_item({":shipment": shipment, ":status": order["status"]}),
+    )

@@ -18,13 +18,16 @@ from carjunction.api.store.db import Item
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 
 
-def place_order(deps: Deps, member: Item, body: OrderIn) -> OrderOut:
+def place_order(deps: Deps, member: Item, body: OrderIn, lambda_context: Any = None) -> OrderOut:
     """The order; a replay of the same member's idempotency key returns the first answer."""
     request = {"member_id": member["member_id"], "order": body.model_dump(mode="json")}
     if deps.idempotency is None:
         return reserve_vehicle(deps, member, request)
     run: Callable[..., dict[str, str]] = deps.cache.get("place_order") or idempotent(deps)
     deps.cache["place_order"] = run
+    if lambda_context is not None:
+        # Lets Powertools expire an in-progress record with this invocation rather than after an hour.
+        deps.cache["idempotency_config"].register_lambda_context(lambda_context)
     placed = run(request=request, member=member)
     # The order as stored now (after an erasure, with the consignee replaced): the idempotency record holds
     # only its number, so no personal field outlives erasure there.

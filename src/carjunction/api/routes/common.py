@@ -16,7 +16,7 @@ from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from carjunction.api import cookie
 from carjunction.api.deps import Deps
-from carjunction.api.errors import MAX_BODY_BYTES, error_response, raw_error, register_error_handlers
+from carjunction.api.errors import MAX_BODY_BYTES, NotSignedIn, error_response, raw_error, register_error_handlers
 from carjunction.api.logic.sign_in import identify_member
 from carjunction.api.store.db import Item
 
@@ -97,6 +97,14 @@ def client_address(app: APIGatewayHttpResolver, deps: Deps) -> str:
 
 def current_member(app: APIGatewayHttpResolver, deps: Deps) -> Item | None:
     return identify_member(deps, cookie.read_cookie(app.current_event.cookies))
+
+
+def require_member(app: APIGatewayHttpResolver, deps: Deps, message: str) -> Item:
+    """The signed-in member, or 401 with ``message``."""
+    member = current_member(app, deps)
+    if member is None:
+        raise NotSignedIn(message)
+    return member
 
 
 def member_cookie(deps: Deps, token: str, max_age: int = cookie.MAX_AGE_SECONDS) -> Cookie:

@@ -9,16 +9,15 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from carjunction.api.deps import Deps
-from carjunction.api.errors import NotSignedIn
-from carjunction.api.logic.place_order import idempotent, place_order
+from carjunction.api.logic.place_order import place_order
 from carjunction.api.logic.read_orders import check_invoice, get_order, list_orders
 from carjunction.api.routes.common import (
     MEMBER_ONLY,
     client_address,
-    current_member,
     documented,
     json_response,
     new_resolver,
+    require_member,
 )
 from carjunction.api.schemas import InvoiceCheckOut, OrderIn, OrderList, OrderOut
 from carjunction.api.store.db import Item
@@ -28,10 +27,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     app = new_resolver(deps)
 
     def signed_in() -> Item:
-        member = current_member(app, deps)
-        if member is None:
-            raise NotSignedIn("Only members can order; sign in first.")
-        return member
+        return require_member(app, deps, "Only members can order; sign in first.")
 
     @app.post(
         "/api/orders",
@@ -43,12 +39,8 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         ),
     )
     def post_order(body: OrderIn) -> Response[OrderOut]:
-        if deps.idempotency is not None:
-            run = deps.cache.get("place_order") or idempotent(deps)
-            deps.cache["place_order"] = run
-            # Lets Powertools expire an in-progress record with this invocation rather than after an hour.
-            deps.cache["idempotency_config"].register_lambda_context(app.lambda_context)
-        return json_response(HTTPStatus.CREATED, place_order(deps, signed_in(), body))
+        order = place_order(deps, signed_in(), body, lambda_context=app.lambda_context)
+        return json_response(HTTPStatus.CREATED, order)
 
     @app.get("/api/orders", tags=["orders"], summary="The member's own orders", security=MEMBER_ONLY)
     def get_orders() -> Response[OrderList]:

@@ -7,7 +7,6 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 
 from carjunction.api.deps import Deps
-from carjunction.api.errors import NotSignedIn
 from carjunction.api.logic.manage_me import erase_me, export_me, member_out, update_me
 from carjunction.api.logic.register_member import register_member
 from carjunction.api.logic.sign_in import request_sign_in, sign_in, sign_out
@@ -19,6 +18,7 @@ from carjunction.api.routes.common import (
     json_response,
     member_cookie,
     new_resolver,
+    require_member,
 )
 from carjunction.api.schemas import (
     Accepted,
@@ -39,10 +39,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     app = new_resolver(deps)
 
     def signed_in() -> Item:
-        member = current_member(app, deps)
-        if member is None:
-            raise NotSignedIn("Sign in first.")
-        return member
+        return require_member(app, deps, "Sign in first.")
 
     @app.post(
         "/api/members",

@@ -1,4 +1,4 @@
-"""The fast ways of rendering generated pages (forked processes, one nav rendering per folder) give exactly
+"""The fast ways of rendering generated pages (forked processes, one shared page shell per folder) give exactly
 the bytes the theme gives when it renders every page whole, one after another."""
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ def generated_pages(site: Path) -> list[Path]:
 def test_generated_pages_are_byte_identical_however_they_are_rendered(
     built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Given the real site built the normal way (shared nav; its small stock renders in one process)
+    # Given the real site built the normal way (shared page shells; its small stock renders in one process)
     # When it is built again with the pages split over two forked processes,
     monkeypatch.setenv("CARJUNCTION_RENDER_WORKERS", "2")
     parallel = build_site(tmp_path / "parallel")
-    # and once more as the reference: one process, every page's nav rendered by the theme
+    # and once more as the reference: one process, every page rendered whole by the theme
     monkeypatch.setenv("CARJUNCTION_RENDER_WORKERS", "1")
-    monkeypatch.setenv("CARJUNCTION_SHARED_NAV", "0")
+    monkeypatch.setenv("CARJUNCTION_PAGE_SHELL", "0")
     build_site(tmp_path / "reference")
     # Then the builds said how they rendered, and every generated page and the sitemap are the same bytes
     assert "with 2 process(es)" in parallel.stderr

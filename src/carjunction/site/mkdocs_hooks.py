@@ -14,12 +14,13 @@ import multiprocessing
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
-from markupsafe import Markup, escape
+from jinja2 import Environment, Template
+from markupsafe import escape
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -30,6 +31,7 @@ from mkdocs.structure.pages import Page
 from carjunction.catalogue import CatalogueError, Status, load_catalogue
 from carjunction.site.generate import Pages, generate
 from carjunction.site.output import SiteBuild
+from carjunction.site.page_shell import PageShell, ShellError, mark
 from carjunction.site.photos import prepare_photos, publish_variants
 from carjunction.site.settings import SiteSettings, load_site_data
 
@@ -192,55 +194,98 @@ def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
     assert state.env is not None and state.nav is not None and state.files is not None  # noqa: S101 - checked above
     config = state.config
     site_dir = Path(config.site_dir)
-    templates: dict[str, Any] = {}
     # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
-    documents = state.files.documentation_pages()
-    page_config = WithoutSiteSearch(config)
+    renderer = PageRenderer(state.nav, state.files.documentation_pages(), WithoutSiteSearch(config))
     # The templates do not change during a build: skip Jinja's per-include check of each file's mtime.
     state.env.auto_reload = False
-    shared_nav: dict[str, Markup] = {}
-    # CARJUNCTION_SHARED_NAV=0 renders every page's nav itself: the reference the tests compare with.
-    share_nav = os.environ.get("CARJUNCTION_SHARED_NAV", "1") != "0"
+    templates: dict[str, Template] = {}
     urls = []
     pages = state.build.pages
     # The generator makes only this process's share; any other collection is split here.
     mine = pages.share(index, count) if isinstance(pages, Pages) else list(enumerate(pages))[index::count]
+    made: set[Path] = set()
     for number, generated in mine:
         urls.append((number, generated.url))
         source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
-        # Material prints the title and description unescaped; they hold staff-typed text.
-        page = Page(str(escape(generated.title)), source, config)
-        page.meta = {"description": str(escape(generated.description)), "hide": ["navigation", "toc"]}
-        context: dict[str, Any] = dict(get_context(state.nav, documents, config, page))
-        context["config"] = page_config
-        context["item"] = generated.data
-        context["stock"] = state.build.summary
-        # The nav's links are relative and no generated page is in it: pages in one folder get the same HTML.
-        folder = generated.url.rstrip("/").rpartition("/")[0]
         template = templates.get(generated.template) or templates.setdefault(
             generated.template, state.env.get_template(generated.template)
         )
-        if share_nav and folder not in shared_nav:
-            shared_nav[folder] = navigation_html(template, context)
-        if share_nav:
-            context["shared_site_nav"] = shared_nav[folder]
         target = site_dir / source.dest_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(context), encoding="utf-8")
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_text(renderer.render(template, source, generated), encoding="utf-8")
     # Each process links its share of the photo variants too: a file-system call each, 3 per vehicle.
     publish_variants(state.variants[index::count], site_dir)
     return urls
 
 
-MARK = Markup("\x00site-nav\x00")
+class PageRenderer:
+    """Generated pages as the theme renders them, through one shared shell per template and folder.
+
+    The first ``CHECKED_PAGES`` pages of each shell are also rendered whole and compared; a shell that
+    gives other bytes is dropped with a warning (an error under ``mkdocs build --strict``) and its pages
+    are rendered whole. ``CARJUNCTION_PAGE_SHELL=0`` renders every page whole: the tests' reference.
+    """
+
+    CHECKED_PAGES = 2
+
+    def __init__(self, nav: Navigation, documents: Sequence[File], config: Any) -> None:
+        self.nav, self.documents, self.config = nav, documents, config
+        self.enabled = os.environ.get("CARJUNCTION_PAGE_SHELL", "1") != "0"
+        self.shells: dict[tuple[str, str], PageShell | None] = {}
+        self.checks_left: dict[tuple[str, str], int] = {}
+
+    def context(self, page: Page, item: Any) -> dict[str, Any]:
+        context: dict[str, Any] = dict(get_context(self.nav, self.documents, self.config, page))
+        context["config"] = self.config
+        context["item"] = item
+        context["stock"] = state.build.summary
+        return context
+
+    def page(self, title: str, description: str, source: File) -> Page:
+        # Material prints the title and description unescaped; they hold staff-typed text.
+        page = Page(title, source, state.config)
+        page.meta = {"description": description, "hide": ["navigation", "toc"]}
+        return page
+
+    def render(self, template: Template, source: File, generated: Any) -> str:
+        page = self.page(str(escape(generated.title)), str(escape(generated.description)), source)
+        context = self.context(page, generated.data)
+        fields = {"title": page.title or "", "description": description_of(page), "canonical": page.canonical_url or ""}
+        # An empty field would also drop the theme's tag around it: such a page is rendered whole.
+        if not self.enabled or not all(fields.values()):
+            return template.render(context)
+        key = (generated.template, source.dest_uri.rpartition("/")[0].rpartition("/")[0])
+        if key not in self.shells:
+            self.shells[key] = self.split(template, source, bool(page.canonical_url))
+            self.checks_left[key] = self.CHECKED_PAGES
+        shell = self.shells[key]
+        if shell is None:
+            return template.render(context)
+        html = shell.render(context, fields)
+        if self.checks_left[key]:
+            self.checks_left[key] -= 1
+            whole = template.render(context)
+            if whole != html:
+                log.warning("carjunction: the shared page shell of %s differs from the theme on %s", *key)
+                self.shells[key] = None
+                return whole
+        return html
+
+    def split(self, template: Template, source: File, canonical: bool) -> PageShell | None:
+        page = self.page(mark("title"), mark("description"), source)
+        if canonical:
+            page.canonical_url = mark("canonical")
+        try:
+            return PageShell.split(template, self.context(page, None))
+        except ShellError as error:
+            log.warning("carjunction: %s; its pages are rendered whole", error)
+            return None
 
 
-def navigation_html(template: Any, context: dict[str, Any]) -> Markup:
-    """The page's nav as the theme renders it: the page with it, less the page with a mark in its place."""
-    whole = template.render(context)
-    before, _, after = template.render({**context, "shared_site_nav": MARK}).partition(MARK)
-    # The nav is the theme's own HTML, built from config and nav titles that the theme escapes.
-    return Markup(whole[len(before) : len(whole) - len(after)])  # noqa: S704
+def description_of(page: Page) -> str:
+    return str((page.meta or {}).get("description") or "")
 
 
 def add_to_sitemap(site_dir: Path, urls: list[str]) -> None:

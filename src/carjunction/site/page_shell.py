@@ -1,0 +1,108 @@
+"""The theme's page around generated pages, rendered once per template and folder and then filled per page.
+
+Every vehicle page (and every per-make page) in one folder has the same HTML around its own parts: the
+theme's head, header, navigation, footer and scripts are made from the site's config with links relative
+to the folder. Rendering that shell once and filling in each page's own parts saves most of the work of
+a page. What a page owns:
+
+- its template's own blocks named in ``PAGE_BLOCKS`` (the template must define ``htmltitle`` and
+  ``content``, so no parent's filter ever sees a mark), rendered per page with the page's context;
+- the fields in ``PAGE_FIELDS`` (title, description, canonical URL), which the theme prints as given.
+
+The shell is rendered with a mark in each of those places and with an ``item`` that refuses to be read,
+so a template that uses the page's data anywhere else cannot be split (``ShellError``). The adapter also
+compares the first pages of each shell with the theme's whole rendering before trusting it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from jinja2 import Template
+from jinja2.runtime import Context
+
+REQUIRED_BLOCKS = ("htmltitle", "content")
+PAGE_BLOCKS = (*REQUIRED_BLOCKS, "pagehead")
+PAGE_FIELDS = ("title", "description", "canonical")
+
+
+class ShellError(Exception):
+    """The template cannot be split into a shared shell and per-page parts."""
+
+
+def mark(name: str) -> str:
+    # NUL never occurs in rendered HTML (the generator's text is YAML, which cannot hold it unescaped).
+    return f"\x00{name}\x00"
+
+
+SLOT = re.compile("\x00([a-z:_]+)\x00")
+
+
+class NoPageData:
+    """Stands for ``item`` while the shell renders: reading it there means the shell is not shared."""
+
+    def __init__(self, template: str) -> None:
+        self._template = template
+
+    def _refuse(self, *_: object) -> NoReturn:
+        raise ShellError(f"{self._template} uses the page's data outside its blocks {', '.join(PAGE_BLOCKS)}")
+
+    __getattr__ = __getitem__ = __iter__ = __bool__ = __len__ = __str__ = _refuse
+
+
+@dataclass(frozen=True)
+class PageShell:
+    template: Template
+    pieces: tuple[str, ...]  # the shell's text between slots; one more than slots
+    slots: tuple[str, ...]  # "block:<name>" or a name from PAGE_FIELDS
+
+    @classmethod
+    def split(cls, template: Template, context: Mapping[str, Any]) -> PageShell:
+        """Render ``template`` with marks in the page's places; ``context`` holds marks for PAGE_FIELDS."""
+        name = template.name or "template"
+        missing = [block for block in REQUIRED_BLOCKS if block not in template.blocks]
+        if missing:
+            raise ShellError(f"{name} must define its own {' and '.join(missing)} block(s) to be shared")
+        page_context = template.new_context({**context, "item": NoPageData(name)})
+        for block in PAGE_BLOCKS:
+            if block in template.blocks:
+                page_context.blocks[block] = [marked(f"block:{block}")]
+        try:
+            text = "".join(template.root_render_func(page_context))
+        except ShellError:
+            raise
+        except Exception as error:  # the refusing item can surface as a Jinja error; say why it failed
+            raise ShellError(f"{name} could not be rendered as a shell: {error}") from error
+        parts = SLOT.split(text)
+        pieces, slots = tuple(parts[0::2]), tuple(parts[1::2])
+        known = {f"block:{block}" for block in PAGE_BLOCKS} | set(PAGE_FIELDS)
+        unknown = set(slots) - known
+        if unknown:
+            raise ShellError(f"{name}: unexpected marks {sorted(unknown)} in the shell")
+        return cls(template, pieces, slots)
+
+    def render(self, context: Mapping[str, Any], fields: Mapping[str, str]) -> str:
+        """The page whose context and field values are given; equal to the template's whole rendering."""
+        blocks: dict[str, str] = {}
+        page_context = self.template.new_context(dict(context))
+        out = [self.pieces[0]]
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            if slot.startswith("block:"):
+                if slot not in blocks:
+                    block = self.template.blocks[slot[6:]]
+                    blocks[slot] = "".join(block(page_context))
+                out.append(blocks[slot])
+            else:
+                out.append(fields[slot])
+            out.append(piece)
+        return "".join(out)
+
+
+def marked(slot: str) -> Any:
+    def render_mark(_: Context) -> Iterator[str]:
+        yield mark(slot)
+
+    return render_mark

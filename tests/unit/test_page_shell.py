@@ -1,0 +1,69 @@
+"""The shared page shell gives the template's own bytes, and refuses templates it cannot split safely."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2 import DictLoader, Environment
+
+from carjunction.site.page_shell import PageShell, ShellError, mark
+
+BASE = (
+    "<head>{% block htmltitle %}<title>{{ page.title }}</title>{% endblock %}"
+    '<meta name="description" content="{{ page.description }}">{% block pagehead %}{% endblock %}</head>'
+    "<header>{{ page.title }} | {{ site }}</header><main>{% block content %}{% endblock %}</main>"
+)
+VEHICLE = (
+    "{% extends 'base.html' %}"
+    "{% block htmltitle %}<title>{{ item.name | e }} - {{ site }}</title>{% endblock %}"
+    "{% block pagehead %}<script type=application/ld+json>{{ item.name | tojson }}</script>{% endblock %}"
+    "{% block content %}{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}<h1>{{ twice(item.name | e) }}</h1>"
+    "{% for photo in item.photos %}<img src='{{ photo }}'>{% endfor %}{% endblock %}"
+)
+
+
+def environment(**templates: str) -> Environment:
+    # As MkDocs sets up the theme: no autoescape, the templates escape with `| e`.
+    return Environment(loader=DictLoader({"base.html": BASE, **templates}), autoescape=False)  # noqa: S701
+
+
+def page_context(name: str, photos: list[str]) -> dict[str, object]:
+    return {
+        "page": {"title": f"Title of {name}", "description": f"About {name}"},
+        "item": {"name": name, "photos": photos},
+        "site": "Car Junction",
+    }
+
+
+def test_every_page_filled_from_one_shell_equals_the_whole_rendering() -> None:
+    # Given a shell made once with marks in the page's places
+    template = environment(**{"vehicle.html": VEHICLE}).get_template("vehicle.html")
+    marks = {"page": {"title": mark("title"), "description": mark("description")}, "site": "Car Junction"}
+    shell = PageShell.split(template, marks)
+    # When pages with different data (one with markup-like text) are filled from it
+    for name, photos in [("Vezel <X> & co", ["a.webp"]), ("Hiace", []), ("Ranger", ["b.webp", "c.webp"])]:
+        context = page_context(name, photos)
+        fields = {"title": f"Title of {name}", "description": f"About {name}"}
+        # Then each equals the theme's whole rendering of that page
+        assert shell.render(context, fields) == template.render(context)
+    assert shell.slots.count("title") == 1
+    assert {"block:htmltitle", "block:pagehead", "block:content", "description"} <= set(shell.slots)
+
+
+def test_a_template_reading_the_page_data_outside_its_blocks_cannot_be_shared() -> None:
+    # Given a template that prints the vehicle's name in a block the shell shares
+    leaky = VEHICLE.replace(
+        "{% block pagehead %}", "{% block footer %}{{ item.name }}{% endblock %}{% block pagehead %}"
+    )
+    env = environment(**{"vehicle.html": leaky}, **{"base.html": BASE + "{% block footer %}{% endblock %}"})
+    # When it is split, Then it is refused with the reason
+    with pytest.raises(ShellError, match="outside its blocks"):
+        PageShell.split(env.get_template("vehicle.html"), {"page": {}, "site": "x"})
+
+
+def test_a_template_without_its_own_title_block_cannot_be_shared() -> None:
+    # Given a template that leaves the <title> to its parent (whose filters would see the mark)
+    plain = "{% extends 'base.html' %}{% block content %}{{ item.name }}{% endblock %}"
+    template = environment(**{"plain.html": plain}).get_template("plain.html")
+    # When it is split, Then it is refused and told which block it lacks
+    with pytest.raises(ShellError, match="htmltitle"):
+        PageShell.split(template, {"page": {}, "site": "x"})

@@ -65,11 +65,11 @@ def test_no_page_references_a_third_party_host(built_site: Path) -> None:
 
 
 def test_originals_and_vehicle_yaml_are_not_published(built_site: Path) -> None:
-    # Then only WebP variants are under photos/, and no YAML at all
+    # Then a vehicle's folder holds its page and WebP variants only, and there is no YAML at all
     assert not list(built_site.rglob("*.yaml"))
-    photos = list((built_site / "photos").rglob("*"))
-    assert photos
-    assert all(p.is_dir() or re.search(r"-\d+\.webp$", p.name) for p in photos)
+    published = list((built_site / "vehicles").glob("*/*"))
+    assert any(p.suffix == ".webp" for p in published)
+    assert all(p.name == "index.html" or re.search(r"-\d+\.webp$", p.name) for p in published)
 
 
 def test_the_published_stock_index_holds_every_listed_vehicle(built_site: Path) -> None:
@@ -118,7 +118,7 @@ def test_staff_typed_text_is_escaped_on_vehicle_pages(tmp_path: Path) -> None:
 
 def test_a_vehicle_page_own_html_css_and_js_weigh_at_most_20_kb_compressed(built_site: Path) -> None:
     # Given a vehicle page with the most photos, and our own CSS and JS (Material's cached bundle is not counted)
-    stock_no = max(published_vehicles(), key=lambda no: len(list((built_site / "photos" / no).glob("*"))))
+    stock_no = max(published_vehicles(), key=lambda no: len(list((built_site / "vehicles" / no).glob("*.webp"))))
     own = [built_site / "vehicles" / stock_no / "index.html", built_site / "assets/data/shipping.json"]
     own += sorted((built_site / "assets" / "carjunction").glob("*.[cj]s*"))
     own = [p for p in own if p.name not in {"stock.js", "contact.js"}]

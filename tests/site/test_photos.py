@@ -51,4 +51,4 @@ def test_published_variants_are_linked_into_the_site_under_the_vehicle(tmp_path:
     count = publish_variants(prepared.variants, tmp_path / "site")
     published = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.webp"))
     assert count == 3
-    assert published == ["photos/FX001/01-360.webp", "photos/FX001/01-640.webp", "photos/FX001/02-300.webp"]
+    assert published == ["vehicles/FX001/01-360.webp", "vehicles/FX001/01-640.webp", "vehicles/FX001/02-300.webp"]

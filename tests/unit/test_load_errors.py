@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from carjunction.catalogue import load_vehicles
+from carjunction.catalogue import load, load_vehicles
 from tests.factories import TODAY, vehicle_data, write_vehicle
 
 CASES: list[tuple[dict[str, object], str]] = [
@@ -106,3 +106,27 @@ def test_a_file_that_is_not_a_record_is_an_error(tmp_path: Path) -> None:
         "TS00002.yml: vehicle files must end in .yaml, not .yml",
         "TS00003.yaml: is not UTF-8 text; save it as UTF-8",
     ]
+
+
+def test_parsing_in_forked_processes_finds_the_same_vehicles_and_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a stock of good files, broken files, a .yml file and a file named for another stock number
+    for number in range(12):
+        write_vehicle(tmp_path, vehicle_data(price_usd=1000 + number))
+    write_vehicle(tmp_path, vehicle_data(price_usd=0))
+    write_vehicle(tmp_path, vehicle_data(doors=9))
+    (tmp_path / "broken.yaml").write_text("make: [Toyota\n", encoding="utf-8")
+    (tmp_path / "old.yml").write_text("make: Toyota\n", encoding="utf-8")
+    twin = vehicle_data()
+    write_vehicle(tmp_path, twin)
+    write_vehicle(tmp_path, twin, name="ZZ-copy")
+    # When it is loaded in one process, and again in three forked ones (the size threshold lowered for the test)
+    alone = load_vehicles(tmp_path, today=TODAY)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    forked = load_vehicles(tmp_path, today=TODAY, workers=3)
+    # Then both give the same vehicles in the same order and the same problems
+    assert [v.model_dump() for v in forked[0]] == [v.model_dump() for v in alone[0]]
+    assert [str(p) for p in forked[1]] == [str(p) for p in alone[1]]
+    assert len(alone[0]) == 13
+    assert len(alone[1]) == 5

@@ -99,7 +99,7 @@
     a.href = base + "vehicles/" + r.no + "/";
     if (r.photo) {
       var img = document.createElement("img");
-      img.src = base + "photos/" + r.no + "/" + r.photo + "-" + r.tw + ".webp";
+      img.src = base + "vehicles/" + r.no + "/" + r.photo + "-" + r.tw + ".webp";
       img.alt = "";
       img.width = 360;
       img.height = 270;

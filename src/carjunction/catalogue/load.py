@@ -7,6 +7,7 @@ them all in one pass rather than one build per typo.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -117,23 +118,53 @@ def duplicate_problems(vehicles: Iterable[tuple[Vehicle, str]]) -> list[Problem]
     return problems
 
 
+PARALLEL_FROM = 2000  # files; below this, starting processes costs more than parsing saves
+
+
 def load_vehicles(
-    directory: Path, *, root: Path | None = None, today: dt.date | None = None
+    directory: Path, *, root: Path | None = None, today: dt.date | None = None, workers: int = 1
 ) -> tuple[list[Vehicle], list[Problem]]:
-    """All valid vehicles in ``directory``, sorted by stock number, and every problem found."""
-    vehicles: list[tuple[Vehicle, str]] = []
+    """All valid vehicles in ``directory``, sorted by stock number, and every problem found.
+
+    With ``workers`` > 1 and a large stock, the files are parsed in that many forked processes:
+    YAML parsing is most of the cost, and each file is independent.
+    """
+    entries = sorted(directory.iterdir()) if directory.is_dir() else []
+    paths = [path for path in entries if path.suffix == ".yaml" and path.is_file()]
+    today = today or dt.date.today()
+    if workers > 1 and len(paths) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(load_some, [(paths[k::workers], root, today) for k in range(workers)])
+        loaded = {
+            path: item for k, part in enumerate(parts) for path, item in zip(paths[k::workers], part, strict=True)
+        }
+    else:
+        loaded = dict(zip(paths, load_some((paths, root, today)), strict=True))
+    # Problems in file order, whichever process found them.
     problems: list[Problem] = []
-    for path in sorted(directory.iterdir()) if directory.is_dir() else []:
+    vehicles: list[tuple[Vehicle, str]] = []
+    for path in entries:
         if path.suffix == ".yml":
             problems.append(Problem(display_path(path, root), None, "vehicle files must end in .yaml, not .yml"))
-        if path.suffix != ".yaml" or not path.is_file():
-            continue
-        vehicle, found = load_vehicle(path, root=root, today=today)
-        problems.extend(found)
-        if vehicle is not None:
-            vehicles.append((vehicle, display_path(path, root)))
+        if path in loaded:
+            vehicle, found, shown_as = loaded[path]
+            problems.extend(found)
+            if vehicle is not None:
+                vehicles.append((vehicle, shown_as))
     problems.extend(duplicate_problems(vehicles))
     return sorted((v for v, _ in vehicles), key=lambda v: v.stock_no), problems
+
+
+def load_some(
+    job: tuple[list[Path], Path | None, dt.date],
+) -> list[tuple[Vehicle | None, list[Problem], str]]:
+    """Each file's vehicle (or None), its problems and how it is named to staff; one process's share."""
+    paths, root, today = job
+    results = []
+    for path in paths:
+        vehicle, found = load_vehicle(path, root=root, today=today)
+        results.append((vehicle, found, display_path(path, root)))
+    return results
 
 
 def load_record(model: type[Record], path: Path, *, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
@@ -151,10 +182,10 @@ def load_shipping(path: Path, *, root: Path | None = None) -> tuple[Shipping | N
     return load_record(Shipping, path, root=root)
 
 
-def load_catalogue(content_dir: Path, *, today: dt.date | None = None) -> Catalogue:
+def load_catalogue(content_dir: Path, *, today: dt.date | None = None, workers: int = 1) -> Catalogue:
     """Load and validate everything under ``content_dir``; raise CatalogueError listing every problem."""
     root = content_dir.parent
-    vehicles, problems = load_vehicles(content_dir / VEHICLES_DIR, root=root, today=today)
+    vehicles, problems = load_vehicles(content_dir / VEHICLES_DIR, root=root, today=today, workers=workers)
     shipping, shipping_problems = load_shipping(content_dir / SHIPPING_FILE, root=root)
     company, company_problems = load_record(Company, content_dir / COMPANY_FILE, root=root)
     problems.extend(shipping_problems + company_problems)

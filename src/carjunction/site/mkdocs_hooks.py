@@ -42,7 +42,8 @@ CACHE_DIR = ".cache/photos"
 @dataclass
 class BuildState:
     build: SiteBuild = field(default_factory=SiteBuild)
-    variants: list[tuple[Path, str]] = field(default_factory=list)
+    # photo variants to publish, by the URL of the vehicle page they sit beside
+    variants: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)
     env: Environment | None = None
     nav: Navigation | None = None
     files: Files | None = None
@@ -58,7 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     started = time.perf_counter()
     content = Path(config.docs_dir)
     try:
-        catalogue = load_catalogue(content, today=dt.date.today())
+        catalogue = load_catalogue(content, today=dt.date.today(), workers=available_workers())
         labels, currencies = load_site_data(content)
     except CatalogueError as error:
         raise PluginError("\n".join(str(p) for p in error.problems)) from error
@@ -66,7 +67,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     prepared = prepare_photos(published, content, Path(config.config_file_path).parent / CACHE_DIR)
     settings = SiteSettings(site_url=config.site_url or "/", labels=labels, currencies=currencies)
     state.build = generate(catalogue, settings, prepared.photos)
-    state.variants = prepared.variants
+    for cached, url in prepared.variants:
+        state.variants.setdefault(url.rpartition("/")[0] + "/", []).append((cached, url))
     config.extra["company"] = catalogue.company.model_dump(mode="json")
     config.extra["labels"] = labels.model_dump(mode="json")
     log.info(
@@ -137,7 +139,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     workers = render_workers(len(state.build.pages))
     rendered = render_in_processes(workers) if workers > 1 else render_part((0, 1))
     urls = [url for _, url in sorted(rendered)]
-    published = len(state.variants)
+    published = sum(len(variants) for variants in state.variants.values())
     add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
     log.info(
         "carjunction: rendered %d pages with %d process(es) and published %d photo variants in %.2f s",
@@ -180,12 +182,20 @@ def render_workers(pages: int) -> int:
 
     ``CARJUNCTION_RENDER_WORKERS`` overrides the choice (tests compare 1 with 2 on a small stock).
     """
-    forced = os.environ.get("CARJUNCTION_RENDER_WORKERS", "")
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    if forced.isdigit() and int(forced) > 0:
-        return int(forced)
-    return 1 if pages < PARALLEL_FROM else max(1, min(os.cpu_count() or 1, 8))
+    if forced_workers():
+        return forced_workers()
+    return 1 if pages < PARALLEL_FROM else available_workers()
+
+
+def available_workers() -> int:
+    return forced_workers() or max(1, min(os.cpu_count() or 1, 8))
+
+
+def forced_workers() -> int:
+    forced = os.environ.get("CARJUNCTION_RENDER_WORKERS", "")
+    return int(forced) if forced.isdigit() else 0
 
 
 def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
@@ -215,8 +225,8 @@ def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         target.write_text(renderer.render(template, source, generated), encoding="utf-8")
-    # Each process links its share of the photo variants too: a file-system call each, 3 per vehicle.
-    publish_variants(state.variants[index::count], site_dir)
+        # Each process links the photo variants of its own vehicles, into the folders it has just made.
+        publish_variants(state.variants.get(generated.url, ()), site_dir, made)
     return urls
 
 

@@ -48,7 +48,7 @@ def make_variants(original: Path, digest: str, cache_dir: Path) -> Photo:
     for width in photo.widths:
         height = max(1, round(picture.height * width / picture.width))
         resized = picture if width == picture.width else picture.resize((width, height), Image.Resampling.LANCZOS)
-        target = cache_dir / f"{digest}-q{QUALITY}-{width}.webp"
+        target = cached_variant(cache_dir, digest, width)
         partial = target.with_suffix(f".{os.getpid()}.part")  # two builds at once never share a half-file
         resized.save(partial, "WEBP", quality=QUALITY, method=4)
         partial.replace(target)
@@ -71,23 +71,31 @@ def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Pa
     cache_dir.mkdir(parents=True, exist_ok=True)
     photos: dict[PhotoKey, Photo] = {}
     variants: list[tuple[Path, str]] = []
+    seen: dict[str, Photo] = {}  # one photo used by several vehicles is read once
     for vehicle in vehicles:
+        folder = content_dir / VEHICLES_DIR / vehicle.stock_no
         for name in vehicle.photos:
-            original = content_dir / VEHICLES_DIR / vehicle.stock_no / name
+            original = folder / name
             digest = content_hash(original)
-            photo = make_variants(original, digest, cache_dir)
+            photo = seen.get(digest) or seen.setdefault(digest, make_variants(original, digest, cache_dir))
             photos[(vehicle.stock_no, name)] = photo
             variants += [
-                (cache_dir / f"{digest}-q{QUALITY}-{w}.webp", variant_url(vehicle.stock_no, name, w))
-                for w in photo.widths
+                (cached_variant(cache_dir, digest, w), variant_url(vehicle.stock_no, name, w)) for w in photo.widths
             ]
     return PreparedPhotos(photos=photos, variants=variants)
 
 
-def publish_variants(variants: Iterable[tuple[Path, str]], site_dir: Path) -> int:
-    """Hard-link (or copy, across file systems) each variant into the site; returns how many."""
+def cached_variant(cache_dir: Path, digest: str, width: int) -> Path:
+    return cache_dir / f"{digest}-q{QUALITY}-{width}.webp"
+
+
+def publish_variants(variants: Iterable[tuple[Path, str]], site_dir: Path, made: set[Path] | None = None) -> int:
+    """Hard-link (or copy, across file systems) each variant into the site; returns how many.
+
+    ``made`` holds folders known to exist (the build's page folders); it is added to.
+    """
     count = 0
-    made: set[Path] = set()
+    made = set() if made is None else made
     for cached, url in variants:
         target = site_dir / url
         if target.parent not in made:

@@ -13,7 +13,6 @@ from carjunction.site.words import grouped, measure, phrase, slug, vehicle_facts
 
 VEHICLES_URL = "vehicles/"
 STOCK_URL = "stock/"
-PHOTOS_URL = "photos/"
 
 PhotoKey = tuple[str, str]
 
@@ -27,7 +26,8 @@ def make_url(make: str) -> str:
 
 
 def variant_url(stock_no: str, photo: str, width: int) -> str:
-    return f"{PHOTOS_URL}{stock_no}/{PurePosixPath(photo).stem}-{width}.webp"
+    """Beside the vehicle's page: one folder per vehicle in the site, not two."""
+    return f"{VEHICLES_URL}{stock_no}/{PurePosixPath(photo).stem}-{width}.webp"
 
 
 def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: Labels) -> list[dict[str, Any]]:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from pathlib import PurePosixPath
 from typing import Any
 
 from carjunction.catalogue import BodyType, Drive, Fuel, Steering, Transmission, Vehicle
 from carjunction.site.settings import Photo
+from carjunction.site.vehicle_pages import photo_stem
 
 VERSION = 1
 ENUMS: dict[str, tuple[str, Any]] = {
@@ -66,7 +66,7 @@ def stock_index(vehicles: Sequence[Vehicle], photos: Mapping[tuple[str, str], Ph
         "km": [v.mileage_km for v in vehicles],
         "usd": [v.price_usd for v in vehicles],
         "add": [(v.added - epoch).days for v in vehicles],
-        "ph": [PurePosixPath(v.photos[0]).stem if v.photos else "" for v in vehicles],
+        "ph": [photo_stem(v.photos[0]) if v.photos else "" for v in vehicles],
         "tw": [photos[(v.stock_no, v.photos[0])].widths[0] if v.photos else 0 for v in vehicles],
     }
     for column, (field, enum) in ENUMS.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import PurePosixPath
 from typing import Any
 
 from carjunction.catalogue import Status, Vehicle
@@ -27,7 +26,12 @@ def make_url(make: str) -> str:
 
 def variant_url(stock_no: str, photo: str, width: int) -> str:
     """Beside the vehicle's page: one folder per vehicle in the site, not two."""
-    return f"{VEHICLES_URL}{stock_no}/{PurePosixPath(photo).stem}-{width}.webp"
+    return f"{VEHICLES_URL}{stock_no}/{photo_stem(photo)}-{width}.webp"
+
+
+def photo_stem(photo: str) -> str:
+    # Photo names are plain file names with an extension (the loader checks): PurePosixPath.stem, without its cost.
+    return photo.rpartition(".")[0]
 
 
 def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: Labels) -> list[dict[str, Any]]:

@@ -1,13 +1,8 @@
-// What Material's bundle expects before it runs, given by a file: the CSP (template.yaml) refuses the inline
-// script the theme puts in every page's head. The theme names it per page with a relative base ("../.."); a
-// shared file finds the site's root from its own address instead (it lives at <root>/assets/carjunction/).
+// Material's head script as a file (the CSP refuses inline scripts): the helpers its bundle calls.
+// The site's root is found from this file's address (<root>/assets/carjunction/), not a per-page "../..".
 (() => {
-  "use strict";
   const script = document.currentScript;
-  const scope = script.dataset.scope
-    ? new URL(script.dataset.scope, location)
-    : new URL("../../", script.src);
-  // The theme keeps its settings (palette, dismissed banners) in storage under the site's path.
+  const scope = new URL(script.dataset.scope || "../../", script.dataset.scope ? location : script.src);
   const key = (base, name) => base.pathname + "." + name;
   window.__md_scope = scope;
   window.__md_hash = (text) => [...text].reduce((hash, c) => (hash << 5) - hash + c.charCodeAt(0), 0);
@@ -15,8 +10,6 @@
   window.__md_set = (name, value, storage = localStorage, base = scope) => {
     try {
       storage.setItem(key(base, name), JSON.stringify(value));
-    } catch {
-      // private browsing or a full quota: the setting is simply not kept
-    }
+    } catch {} // private browsing or a full quota: not kept
   };
 })();

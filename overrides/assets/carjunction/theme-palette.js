@@ -1,22 +1,15 @@
-// The colour scheme a buyer chose, applied while the page is parsed so it does not flash the default first.
-// Material does this with an inline script after the palette switch, which the CSP refuses; this file stands
-// where that script stood and does the same.
+// Material's palette script as a file (the CSP refuses inline scripts), where it stood: the chosen colour
+// scheme is applied while the page is parsed, so the default does not flash first.
 (() => {
-  "use strict";
-  const palette = __md_get("__palette");
-  if (!palette || !palette.color) return;
-  const color = palette.color;
-  // "Follow the system" resolves to the light or dark choice that matches the system now.
+  const color = (__md_get("__palette") || {}).color;
+  if (!color) return;
   if (color.media === "(prefers-color-scheme)") {
-    const light = matchMedia("(prefers-color-scheme: light)").matches;
-    const choice = document.querySelector(
-      `[data-md-color-media='(prefers-color-scheme: ${light ? "light" : "dark"})']`,
-    );
+    // "Follow the system": take the light or the dark choice, whichever the system uses now.
+    const now = matchMedia("(prefers-color-scheme: light)").matches ? "light" : "dark";
+    const choice = document.querySelector(`[data-md-color-media='(prefers-color-scheme: ${now})']`);
     for (const name of ["media", "scheme", "primary", "accent"]) {
       color[name] = choice.getAttribute("data-md-color-" + name);
     }
   }
-  for (const [name, value] of Object.entries(color)) {
-    document.body.setAttribute("data-md-color-" + name, value);
-  }
+  for (const [name, value] of Object.entries(color)) document.body.setAttribute("data-md-color-" + name, value);
 })();

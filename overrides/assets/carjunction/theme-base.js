@@ -1,8 +1,7 @@
 // Material's head script as a file (the CSP refuses inline scripts): the helpers its bundle calls.
 // The site's root is found from this file's address (<root>/assets/carjunction/), not a per-page "../..".
 (() => {
-  const script = document.currentScript;
-  const scope = new URL(script.dataset.scope || "../../", script.dataset.scope ? location : script.src);
+  const scope = new URL("../../", document.currentScript.src);
   const key = (base, name) => base.pathname + "." + name;
   window.__md_scope = scope;
   window.__md_hash = (text) => [...text].reduce((hash, c) => (hash << 5) - hash + c.charCodeAt(0), 0);

@@ -1,7 +1,9 @@
-"""The local origin: static files from site/, /api/* handed to the functions as payload 2.0 events."""
+"""The local origin: static files from site/, /api/* handed to the functions as payload 2.0 events, and both sent
+as CloudFront sends them (compressed, cache headers, the security headers of template.yaml)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
 import urllib.error
@@ -13,8 +15,19 @@ from typing import Any
 
 import pytest
 
+from carjunction.api.tables import load_template
 from carjunction.local.dynamodb import free_port
+from carjunction.local.edge_policy import edge_policy
 from carjunction.local.server import make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = load_template(ROOT / "template.yaml")
+PRODUCTION_CSP = next(
+    r["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    for r in TEMPLATE["Resources"].values()
+    if r["Type"] == "AWS::CloudFront::ResponseHeadersPolicy"
+)["ContentSecurityPolicy"]
+STYLES = ("body { color: #123456; }\n" * 200).encode()  # compressible, well over the edge's 1,000-byte floor
 
 
 class RecordingApi:
@@ -39,14 +52,17 @@ def site(tmp_path: Path) -> Path:
     (tmp_path / "index.html").write_text("<h1>home</h1>")
     (tmp_path / "stock" / "toyota" / "index.html").write_text("<h1>toyota</h1>")
     (tmp_path / "404.html").write_text("<h1>not here</h1>")
-    (tmp_path / "photo.webp").write_bytes(b"RIFF")
+    (tmp_path / "photo.webp").write_bytes(b"RIFF" * 400)
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "main.0123abcd.min.css").write_bytes(STYLES)
+    (tmp_path / "assets" / "site.css").write_bytes(STYLES)
     return tmp_path
 
 
 @pytest.fixture
 def origin(site: Path) -> Iterator[tuple[str, RecordingApi]]:
     api = RecordingApi()
-    server = make_server(site, api, port=free_port(), log=lambda line: None)
+    server = make_server(site, api, port=free_port(), edge=edge_policy(TEMPLATE), log=lambda line: None)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", api
@@ -125,3 +141,83 @@ def test_static_paths_refuse_writes(origin: tuple[str, RecordingApi]) -> None:
     status, _, _ = fetch(f"{base}/index.html", data=b"x", method="POST")
     assert status == HTTPStatus.METHOD_NOT_ALLOWED
     assert api.events == []
+
+
+def test_css_is_gzipped_for_a_browser_that_accepts_it_with_the_right_length(origin: tuple[str, RecordingApi]) -> None:
+    base, _ = origin
+    # When a browser that accepts gzip asks for a stylesheet
+    status, headers, body = fetch(f"{base}/assets/site.css", headers={"Accept-Encoding": "gzip, deflate"})
+    # Then it gets the file gzipped, with the compressed length and Vary
+    assert status == HTTPStatus.OK
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == STYLES
+    assert int(headers["Content-Length"]) == len(body) < len(STYLES)
+    assert headers["Vary"] == "Accept-Encoding"
+    assert headers["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_without_accept_encoding_the_file_goes_as_it_is(origin: tuple[str, RecordingApi]) -> None:
+    base, _ = origin
+    _, headers, body = fetch(f"{base}/assets/site.css")
+    assert body == STYLES
+    assert "Content-Encoding" not in headers
+    assert int(headers["Content-Length"]) == len(STYLES)
+    # Photos are never compressed again
+    _, photo_headers, _ = fetch(f"{base}/photo.webp", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in photo_headers
+
+
+def test_head_gives_the_headers_of_get_without_a_body(origin: tuple[str, RecordingApi]) -> None:
+    base, _ = origin
+    accept = {"Accept-Encoding": "gzip"}
+    _, got, got_body = fetch(f"{base}/assets/site.css", headers=accept)
+    status, headed, head_body = fetch(f"{base}/assets/site.css", headers=accept, method="HEAD")
+    assert status == HTTPStatus.OK
+    assert head_body == b""
+    for name in ("Content-Length", "Content-Encoding", "Content-Type", "ETag", "Cache-Control"):
+        assert headed[name] == got[name]
+    assert int(headed["Content-Length"]) == len(got_body)
+
+
+def test_fingerprinted_assets_are_kept_a_year_and_the_rest_revalidated(origin: tuple[str, RecordingApi]) -> None:
+    base, _ = origin
+    assert fetch(f"{base}/assets/main.0123abcd.min.css")[1]["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert fetch(f"{base}/assets/site.css")[1]["Cache-Control"] == "no-cache"
+    assert fetch(f"{base}/stock/toyota/")[1]["Cache-Control"] == "no-cache"
+
+
+def test_an_unchanged_file_is_answered_304_without_a_body(origin: tuple[str, RecordingApi], site: Path) -> None:
+    base, _ = origin
+    # Given the validator of a stylesheet the browser holds (gzipped, so a weak one)
+    _, first, _ = fetch(f"{base}/assets/site.css", headers={"Accept-Encoding": "gzip"})
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    # When it revalidates
+    status, headers, body = fetch(f"{base}/assets/site.css", headers={"If-None-Match": etag})
+    # Then the answer is 304 with no body
+    assert status == HTTPStatus.NOT_MODIFIED
+    assert body == b""
+    assert headers["ETag"] == etag.removeprefix("W/")
+    # And after a rebuild changes it, the new bytes come back
+    (site / "assets" / "site.css").write_bytes(STYLES + b"p { margin: 0; }\n")
+    status, _, body = fetch(f"{base}/assets/site.css", headers={"If-None-Match": etag})
+    assert status == HTTPStatus.OK
+    assert body.endswith(b"p { margin: 0; }\n")
+
+
+def test_every_answer_carries_the_production_security_headers(origin: tuple[str, RecordingApi]) -> None:
+    base, _ = origin
+    # Given a page, a redirect, a missing page and an API answer
+    answers = [
+        fetch(f"{base}/stock/toyota/"),
+        fetch(f"{base}/stock/toyota"),
+        fetch(f"{base}/no/such/page/"),
+        fetch(f"{base}/api/inquiries", data=b"{}", method="POST", headers={"Content-Type": "application/json"}),
+    ]
+    # Then each has template.yaml's CSP (no 'unsafe-inline') and the other security headers
+    for status, headers, _ in answers:
+        assert headers["Content-Security-Policy"] == PRODUCTION_CSP, status
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["Strict-Transport-Security"].startswith("max-age=")

@@ -132,3 +132,16 @@ def test_no_page_has_a_link_that_makes_the_theme_fetch_the_sitemap(built_site: P
     # Material's script downloads sitemap.xml for every <link rel="alternate">; with the full stock it is large
     for page in (built_site / "index.html", built_site / "vehicles" / published_vehicles()[0] / "index.html"):
         assert 'rel="alternate"' not in page.read_text(encoding="utf-8")
+
+
+def test_every_script_but_the_two_early_theme_files_is_deferred(built_site: Path) -> None:
+    # Given every page's external scripts
+    pages = [built_site / "index.html", built_site / "stock" / "index.html", built_site / "404.html"]
+    pages += [built_site / "vehicles" / published_vehicles()[0] / "index.html", built_site / "contact" / "index.html"]
+    early = {"theme-base.js", "theme-palette.js"}  # they must run while the page is parsed (palette before paint)
+    for page in pages:
+        tags = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page.read_text(encoding="utf-8"))
+        # Then only the early theme files block the parser; Material's bundle and ours wait for the parse
+        blocking = {re.sub(r".*/", "", re.search(r'src="([^"]+)"', t).group(1)) for t in tags if " defer" not in t}  # type: ignore[union-attr]
+        assert blocking == early, page
+        assert any("bundle." in t and " defer" in t for t in tags), page

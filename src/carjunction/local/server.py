@@ -1,8 +1,8 @@
-"""One loopback origin, like CloudFront in production: static files from site/, and /api/* to the functions."""
+"""One loopback origin, like CloudFront in production: static files from site/, and /api/* to the functions,
+each response compressed and given the security headers as the distribution in template.yaml would."""
 
 from __future__ import annotations
 
-import mimetypes
 import sys
 import uuid
 from collections.abc import Callable
@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from carjunction.local.edge_policy import EdgePolicy
+from carjunction.local.edge_response import at_the_edge, header
 from carjunction.local.http_event import LocalRequest, LocalResponse, from_result, to_event
+from carjunction.ops.sync_site import IMMUTABLE, cache_control, content_type
 
 ApiHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 API_PREFIX = "/api/"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit; the functions enforce their smaller one
-EXTRA_TYPES = {".webp": "image/webp", ".webmanifest": "application/manifest+json", ".xml": "application/xml"}
+# Statuses whose response has no body, and so no Content-Length of its own.
+BODILESS = {HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED}
 
 
 @dataclass
@@ -37,9 +41,25 @@ class LocalContext:
         return 30_000
 
 
-def content_type(path: Path) -> str:
-    guessed = EXTRA_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") or guessed.endswith(("json", "xml")) else guessed
+def local_cache_control(name: str) -> str:
+    """Production's Cache-Control (ops/sync_site.py) for fingerprinted files, whose bytes never change under their
+    name. Every other file changes with each local build under the same name, so the browser revalidates it (ETag)
+    instead of keeping it 5 minutes (pages) or a day (photos, our own CSS and JS) as production lets it."""
+    production = cache_control(name)
+    return production if production == IMMUTABLE else "no-cache"
+
+
+def entity_tag(path: Path) -> str:
+    stat = path.stat()
+    return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match's weak comparison: W/"x" and "x" name the same content."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 def resolve_static(site_dir: Path, url_path: str) -> tuple[Path | None, str | None]:
@@ -56,7 +76,9 @@ def resolve_static(site_dir: Path, url_path: str) -> tuple[Path | None, str | No
     return (candidate if candidate.is_file() else None), None
 
 
-def make_handler(site_dir: Path, api: ApiHandler, log: Callable[[str], None]) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    site_dir: Path, api: ApiHandler, edge: EdgePolicy, log: Callable[[str], None]
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "carjunction-local"
         sys_version = ""
@@ -66,16 +88,19 @@ def make_handler(site_dir: Path, api: ApiHandler, log: Callable[[str], None]) ->
             # Only method, path and status: the local log holds no client address, like production.
             return
 
-        def _send(self, response: LocalResponse, *, head: bool = False) -> None:
+        def _send(self, response: LocalResponse, *, head: bool = False, static: bool = False) -> None:
+            path = urlsplit(self.path).path
+            response = at_the_edge(edge.for_path(path), self.headers.items(), response, static=static)
             self.send_response(response.status)
             for name, value in response.headers:
                 if name.lower() not in {"content-length", "connection"}:
                     self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
+            if response.status not in BODILESS:
+                self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
-            if not head:
+            if not head and response.status not in BODILESS:
                 self.wfile.write(response.body)
-            log(f"{self.command} {urlsplit(self.path).path} {response.status}")
+            log(f"{self.command} {path} {response.status}")
 
         def _api(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -101,9 +126,19 @@ def make_handler(site_dir: Path, api: ApiHandler, log: Callable[[str], None]) ->
             status = HTTPStatus.OK
             if path is None:
                 status, path = HTTPStatus.NOT_FOUND, site_dir / "404.html"
-            body = path.read_bytes() if path.is_file() else b"Not found"
-            headers = [("Content-Type", content_type(path)), ("Cache-Control", "no-cache")]
-            self._send(LocalResponse(status, headers, body), head=head)
+            if not path.is_file():
+                self._send(LocalResponse(status, [("Content-Type", "text/plain; charset=utf-8")], b"Not found"))
+                return
+            etag = entity_tag(path)
+            headers = [("Content-Type", content_type(path.name)), ("Cache-Control", local_cache_control(path.name))]
+            if status == HTTPStatus.OK:
+                headers.append(("ETag", etag))
+                if not_modified(header(self.headers.items(), "If-None-Match"), etag):
+                    # The validators a 200 would carry, without the body (the edge still adds Vary and the CSP).
+                    kept = [(k, v) for k, v in headers if k != "Content-Type"]
+                    self._send(LocalResponse(HTTPStatus.NOT_MODIFIED, kept, b""), head=head)
+                    return
+            self._send(LocalResponse(status, headers, path.read_bytes()), head=head, static=True)
 
         def _route(self, *, head: bool = False) -> None:
             if urlsplit(self.path).path.startswith(API_PREFIX):
@@ -145,11 +180,13 @@ def make_server(
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
+    edge: EdgePolicy,
     log: Callable[[str], None] | None = None,
 ) -> ThreadingHTTPServer:
-    """A server bound to loopback; call serve_forever() (or run it in a thread) and shutdown() to stop."""
+    """A server bound to loopback; call serve_forever() (or run it in a thread) and shutdown() to stop.
+    ``edge`` is the distribution's behaviour (compression, security headers): see edge_policy.edge_policy()."""
     server = LocalHTTPServer(
-        (host, port), make_handler(site_dir, api, log or (lambda line: print(line, file=sys.stderr)))
+        (host, port), make_handler(site_dir, api, edge, log or (lambda line: print(line, file=sys.stderr)))
     )
     server.daemon_threads = True
     return server

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from carjunction.local.dynamodb import dump_tables, load_tables, start_moto
+from carjunction.local.edge_policy import edge_policy
 from carjunction.local.routing import route_handler, routes_from_template
 from carjunction.local.server import make_server
 
@@ -213,8 +214,11 @@ def start_stack(config: StackConfig) -> Stack:
         loaded = load_tables(dynamodb, TABLES.values(), config.state_file)
         # After loading: the sync refreshes prices and staff statuses but keeps live reservations.
         synced = sync_catalogue(Db(dynamodb, TABLES["DataTable"]), catalogue)
-        handler = route_handler(routes_from_template(load_template(template_path)), build_functions(config, session))
-        server = make_server(config.site_dir, handler, host=config.host, port=config.port, log=config.say)
+        template = load_template(template_path)
+        handler = route_handler(routes_from_template(template), build_functions(config, session))
+        server = make_server(
+            config.site_dir, handler, host=config.host, port=config.port, edge=edge_policy(template), log=config.say
+        )
     except BaseException:
         moto.stop()
         raise

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import json
 import os
 import random
 import shutil
@@ -73,11 +75,32 @@ def vehicle(number: int, rng: random.Random) -> dict[str, object]:
 
 
 def make_stock(count: int, seed: int, out: Path) -> Path:
-    rng = random.Random(seed)
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(ROOT / "content", out, ignore=shutil.ignore_patterns("vehicles"))
+    """``out``: a copy of content/ with ``count`` synthetic vehicles in place of the real ones.
+
+    The vehicles are kept when the same count, seed and generator made them: removing and writing
+    20,000 files again just before the builds would slow the builds' own file creation (ext4 skips
+    recently freed inodes), and the data would be identical anyway. Everything else is copied afresh.
+    """
     vehicles = out / "vehicles"
+    stamp = out / ".stock"
+    wanted = json.dumps(
+        {"count": count, "seed": seed, "generator": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
+    )
+    reuse = stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted and vehicles.is_dir()
+    for child in out.iterdir() if out.exists() else []:
+        if child.is_dir() and not (reuse and child == vehicles):
+            shutil.rmtree(child)
+        elif child.is_file():
+            child.unlink()
+    shutil.copytree(ROOT / "content", out, ignore=shutil.ignore_patterns("vehicles"), dirs_exist_ok=True)
+    if not reuse:
+        write_vehicles(count, seed, vehicles)
+        stamp.write_text(wanted, encoding="utf-8")
+    return out
+
+
+def write_vehicles(count: int, seed: int, vehicles: Path) -> None:
+    rng = random.Random(seed)
     vehicles.mkdir()
     photo = ROOT / "content" / "vehicles" / "CJ26001" / "01.webp"
     for number in range(1, count + 1):
@@ -85,7 +108,6 @@ def make_stock(count: int, seed: int, out: Path) -> Path:
         (vehicles / f"{data['stock_no']}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         (vehicles / str(data["stock_no"])).mkdir()
         os.link(photo, vehicles / str(data["stock_no"]) / "01.webp")
-    return out
 
 
 def main() -> None:

@@ -1,7 +1,10 @@
 """Build at scale: our `mkdocs build` and Hugo on the same synthetic stock, each into an empty folder.
 
-The output folder is removed before each timed run (not timed), so neither builder pays for deleting
-the previous site; the photo cache is warmed by one untimed build first, as on a staff machine.
+Every run writes into a new folder of its own, and the runs of the two builders alternate. Deleting the
+previous output just before a run would time the file system rather than the builder: ext4 skips inodes
+freed in the last minute or more when it allocates new ones, and after 50,000 deletions that search
+dominated both builders' times (and varied them by 3x). `clear_outputs()` removes the folders once the
+bench is done. One untimed run of each builder first warms the photo cache and the OS file cache.
 """
 
 from __future__ import annotations
@@ -41,7 +44,6 @@ def folder_bytes(folder: Path) -> int:
 
 
 def ours_once(config: Path, site: Path) -> tuple[float, float]:
-    shutil.rmtree(site, ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     result = subprocess.run(
@@ -64,7 +66,6 @@ def hugo_binary() -> str:
 
 
 def hugo_once(project: Path, public: Path) -> tuple[float, float]:
-    shutil.rmtree(public, ignore_errors=True)
     command = ["/usr/bin/time", "-f", "%M", hugo_binary(), "--quiet", "-s", str(project), "-d", str(public)]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -74,26 +75,42 @@ def hugo_once(project: Path, public: Path) -> tuple[float, float]:
     return seconds, float(result.stderr.split()[-1]) / 1024
 
 
+def outputs(work: Path) -> Path:
+    return work / "runs"
+
+
+def clear_outputs(work: Path) -> None:
+    shutil.rmtree(outputs(work), ignore_errors=True)
+
+
 def measure(size: int, runs: int, work: Path, with_hugo: bool) -> dict[str, object]:
     content = make_stock(size, 1, work / f"content-{size}")
     config = config_for(content)
-    site = work / f"site-{size}"
-    ours_once(config, site)  # warms .cache/photos
-    ours = [ours_once(config, site) for _ in range(runs)]
+    project = hugo_site(content, work / f"hugo-{size}") if with_hugo else None
+    out = outputs(work)
+    ours_once(config, out / f"ours-{size}-0")  # warms .cache/photos and the OS file cache
+    if project:
+        hugo_once(project, out / f"hugo-{size}-0")
+    ours, hugo = [], []
+    for run in range(1, runs + 1):  # alternating, so a change in the machine's load falls on both
+        ours.append(ours_once(config, out / f"ours-{size}-{run}"))
+        if project:
+            hugo.append(hugo_once(project, out / f"hugo-{size}-{run}"))
+    site = out / f"ours-{size}-{runs}"
     row: dict[str, object] = {
         "vehicles": size,
         "runs": runs,
         "seconds": statistics.median(s for s, _ in ours),
+        "all_seconds": [round(s, 2) for s, _ in ours],
         "peak_mb": max(m for _, m in ours),
+        "site": site,
         "site_mb": folder_bytes(site) / 1e6,
         "pages": sum(1 for _ in (site / "vehicles").glob("*/index.html")),
     }
-    if with_hugo:
-        project = hugo_site(content, work / f"hugo-{size}")
-        public = work / f"hugo-public-{size}"
-        hugo_once(project, public)  # warm the OS file cache as ours was
-        hugo = [hugo_once(project, public) for _ in range(runs)]
+    if hugo:
+        public = out / f"hugo-{size}-{runs}"
         row["hugo_seconds"] = statistics.median(s for s, _ in hugo)
+        row["hugo_all_seconds"] = [round(s, 2) for s, _ in hugo]
         row["hugo_peak_mb"] = max(m for _, m in hugo)
         row["hugo_pages"] = sum(1 for _ in (public / "vehicles").glob("*/index.html"))
     return row

@@ -79,9 +79,10 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (needs npm the first time)")
     args = parser.parse_args()
     from measure_browser import chromium, page_weight, serve, stock_filtering  # noqa: PLC0415
-    from measure_build import measure  # noqa: PLC0415
+    from measure_build import clear_outputs, measure  # noqa: PLC0415
 
     WORK.mkdir(parents=True, exist_ok=True)
+    clear_outputs(WORK)  # left by an interrupted run
     started = time.perf_counter()
     sizes, runs = ([200, 1000], 1) if args.quick else ([1000, 10_000], 3)
     command = "make bench" + (" ARGS=--quick" if args.quick else "")
@@ -93,7 +94,8 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         builds.append(row)
         print(f"build {size}: {row}")
     largest = sizes[-1]
-    index = (WORK / f"site-{largest}" / "stock" / "stock.json").read_bytes()
+    largest_site = Path(str(builds[-1]["site"]))
+    index = (largest_site / "stock" / "stock.json").read_bytes()
     per_vehicle = len(gzip.compress(index, 9)) / len(json.loads(index)["no"])
 
     real = build_real_site()
@@ -101,8 +103,9 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     with chromium() as browser:
         with serve(real) as origin:
             weights = [page_weight(browser, origin, path) for path in ("/", "/stock/", f"/vehicles/{first}/")]
-        with serve(WORK / f"site-{largest}") as origin:
+        with serve(largest_site) as origin:
             filtering = stock_filtering(browser, origin)
+    clear_outputs(WORK)
     print(f"weights: {weights}\nfiltering: {filtering}")
     cold = cold_imports(10)
     warm = api_warm()

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from carjunction.catalogue.company import Company
+from carjunction.catalogue.parsed import ParsedFiles, file_stamp
 from carjunction.catalogue.ports import Shipping
 from carjunction.catalogue.problems import CatalogueError, Problem, problems_from, shown
 from carjunction.catalogue.vehicle import Vehicle
@@ -91,7 +92,14 @@ def load_vehicle(
     data, problems = read_yaml(path, shown_as)
     if problems:
         return None, problems
-    vehicle, problems = parse_record(Vehicle, data, shown_as, {"today": today or dt.date.today()})
+    return check_vehicle(path, data, shown_as, root=root, today=today or dt.date.today())
+
+
+def check_vehicle(
+    path: Path, data: Any, shown_as: str, *, root: Path | None, today: dt.date
+) -> tuple[Vehicle | None, list[Problem]]:
+    """The vehicle in a file's parsed ``data``, checked against its file name and photos."""
+    vehicle, problems = parse_record(Vehicle, data, shown_as, {"today": today})
     if vehicle is None:
         return None, problems
     if vehicle.stock_no != path.stem:
@@ -122,49 +130,73 @@ PARALLEL_FROM = 2000  # files; below this, starting processes costs more than pa
 
 
 def load_vehicles(
-    directory: Path, *, root: Path | None = None, today: dt.date | None = None, workers: int = 1
+    directory: Path,
+    *,
+    root: Path | None = None,
+    today: dt.date | None = None,
+    workers: int = 1,
+    parsed: ParsedFiles | None = None,
 ) -> tuple[list[Vehicle], list[Problem]]:
     """All valid vehicles in ``directory``, sorted by stock number, and every problem found.
 
-    With ``workers`` > 1 and a large stock, the files are parsed in that many forked processes:
-    YAML parsing is most of the cost, and each file is independent.
+    Files ``parsed`` already holds unchanged are not parsed again; with ``workers`` > 1 and many files
+    to parse, they are parsed in that many forked processes (parsing is most of the cost, and each file
+    is independent). Every vehicle is validated here, in file order.
     """
     entries = sorted(directory.iterdir()) if directory.is_dir() else []
     paths = [path for path in entries if path.suffix == ".yaml" and path.is_file()]
+    texts = parse_files(paths, root, workers, parsed)
     today = today or dt.date.today()
-    if workers > 1 and len(paths) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(load_some, [(paths[k::workers], root, today) for k in range(workers)])
-        loaded = {
-            path: item for k, part in enumerate(parts) for path, item in zip(paths[k::workers], part, strict=True)
-        }
-    else:
-        loaded = dict(zip(paths, load_some((paths, root, today)), strict=True))
-    # Problems in file order, whichever process found them.
     problems: list[Problem] = []
     vehicles: list[tuple[Vehicle, str]] = []
     for path in entries:
         if path.suffix == ".yml":
             problems.append(Problem(display_path(path, root), None, "vehicle files must end in .yaml, not .yml"))
-        if path in loaded:
-            vehicle, found, shown_as = loaded[path]
-            problems.extend(found)
-            if vehicle is not None:
-                vehicles.append((vehicle, shown_as))
+        if path not in texts:
+            continue
+        shown_as = display_path(path, root)
+        data, found = texts[path]
+        vehicle, found = (None, found) if found else check_vehicle(path, data, shown_as, root=root, today=today)
+        problems.extend(found)
+        if vehicle is not None:
+            vehicles.append((vehicle, shown_as))
     problems.extend(duplicate_problems(vehicles))
     return sorted((v for v, _ in vehicles), key=lambda v: v.stock_no), problems
 
 
-def load_some(
-    job: tuple[list[Path], Path | None, dt.date],
-) -> list[tuple[Vehicle | None, list[Problem], str]]:
-    """Each file's vehicle (or None), its problems and how it is named to staff; one process's share."""
-    paths, root, today = job
-    results = []
+def parse_files(
+    paths: list[Path], root: Path | None, workers: int, parsed: ParsedFiles | None
+) -> dict[Path, tuple[Any, list[Problem]]]:
+    """Each file's parsed data and parse problems, from ``parsed`` where the file is unchanged."""
+    texts: dict[Path, tuple[Any, list[Problem]]] = {}
+    stamps = {path: file_stamp(path) for path in paths} if parsed is not None else {}
+    todo = []
     for path in paths:
-        vehicle, found = load_vehicle(path, root=root, today=today)
-        results.append((vehicle, found, display_path(path, root)))
-    return results
+        known, data = parsed.get(path, stamps[path]) if parsed is not None else (False, None)
+        if known:
+            texts[path] = (data, [])
+        else:
+            todo.append(path)
+    if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(parse_some, [(todo[k::workers], root) for k in range(workers)])
+        fresh = {path: item for k, part in enumerate(parts) for path, item in zip(todo[k::workers], part, strict=True)}
+    else:
+        fresh = dict(zip(todo, parse_some((todo, root)), strict=True))
+    texts.update(fresh)
+    if parsed is not None:
+        for path, (data, found) in fresh.items():
+            if not found:
+                parsed.put(path, stamps[path], data)
+        parsed.keep_only({str(path) for path in paths})
+        parsed.save()
+    return texts
+
+
+def parse_some(job: tuple[list[Path], Path | None]) -> list[tuple[Any, list[Problem]]]:
+    """One process's share of the files: each one's parsed data and parse problems."""
+    paths, root = job
+    return [read_yaml(path, display_path(path, root)) for path in paths]
 
 
 def load_record(model: type[Record], path: Path, *, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
@@ -182,10 +214,14 @@ def load_shipping(path: Path, *, root: Path | None = None) -> tuple[Shipping | N
     return load_record(Shipping, path, root=root)
 
 
-def load_catalogue(content_dir: Path, *, today: dt.date | None = None, workers: int = 1) -> Catalogue:
+def load_catalogue(
+    content_dir: Path, *, today: dt.date | None = None, workers: int = 1, parsed: ParsedFiles | None = None
+) -> Catalogue:
     """Load and validate everything under ``content_dir``; raise CatalogueError listing every problem."""
     root = content_dir.parent
-    vehicles, problems = load_vehicles(content_dir / VEHICLES_DIR, root=root, today=today, workers=workers)
+    vehicles, problems = load_vehicles(
+        content_dir / VEHICLES_DIR, root=root, today=today, workers=workers, parsed=parsed
+    )
     shipping, shipping_problems = load_shipping(content_dir / SHIPPING_FILE, root=root)
     company, company_problems = load_record(Company, content_dir / COMPANY_FILE, root=root)
     problems.extend(shipping_problems + company_problems)

@@ -30,6 +30,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from carjunction.catalogue import CatalogueError, Status, load_catalogue
+from carjunction.catalogue.parsed import ParsedFiles
 from carjunction.site.generate import Pages, generate
 from carjunction.site.output import SiteBuild
 from carjunction.site.page_shell import PageShell, ShellError, mark
@@ -38,6 +39,7 @@ from carjunction.site.settings import SiteSettings, load_site_data
 
 log = logging.getLogger("mkdocs.carjunction")
 CACHE_DIR = ".cache/photos"
+PARSED_CACHE = ".cache/catalogue/parsed.pickle"
 
 
 @dataclass
@@ -60,7 +62,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     started = time.perf_counter()
     content = Path(config.docs_dir)
     try:
-        catalogue = load_catalogue(content, today=dt.date.today(), workers=available_workers())
+        catalogue = load_catalogue(
+            content, today=dt.date.today(), workers=available_workers(), parsed=parsed_cache(config)
+        )
         labels, currencies = load_site_data(content)
     except CatalogueError as error:
         raise PluginError("\n".join(str(p) for p in error.problems)) from error
@@ -81,6 +85,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         time.perf_counter() - started,
     )
     return config
+
+
+def parsed_cache(config: MkDocsConfig) -> ParsedFiles | None:
+    """The parsed YAML of the last build, beside the photo cache; ``CARJUNCTION_PARSE_CACHE=0`` parses all."""
+    if os.environ.get("CARJUNCTION_PARSE_CACHE", "1") == "0":
+        return None
+    return ParsedFiles(Path(config.config_file_path).parent / PARSED_CACHE)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

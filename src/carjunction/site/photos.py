@@ -127,24 +127,27 @@ def cached_variant(cache_dir: Path, digest: str, width: int) -> Path:
     return cache_dir / f"{digest}-q{QUALITY}-{width}.webp"
 
 
-def publish_variants(variants: Iterable[tuple[Path, str]], site_dir: Path, made: set[Path] | None = None) -> int:
+def publish_variants(variants: Iterable[tuple[Path, str]], site_dir: Path, made: set[str] | None = None) -> int:
     """Hard-link (or copy, across file systems) each variant into the site; returns how many.
 
-    ``made`` holds folders known to exist (the build's page folders); it is added to.
+    ``made`` holds folders known to exist (the build's page folders, as strings); it is added to.
+    Plain string paths: this runs 30,000 times for 10,000 vehicles, where pathlib's objects showed.
     """
     count = 0
     made = set() if made is None else made
+    root = str(site_dir)
     for cached, url in variants:
-        target = site_dir / url
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target = f"{root}/{url}"
+        folder = target.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103 - plain strings in this loop
+            made.add(folder)
         try:
             os.link(cached, target)
         except FileExistsError:  # a dirty build (`mkdocs serve`): replace it; a clean one saves the unlink
-            target.unlink()
+            os.unlink(target)  # noqa: PTH108 - plain strings in this loop
             os.link(cached, target)
-        except OSError:
+        except OSError:  # another file system, or the file system's limit of links to one file
             shutil.copyfile(cached, target)
         count += 1
     return count

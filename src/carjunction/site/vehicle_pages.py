@@ -35,16 +35,25 @@ def photo_stem(photo: str) -> str:
 
 
 def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: Labels) -> list[dict[str, Any]]:
-    """Each photo's variants (for srcset), its size (so nothing jumps while it loads) and its alt text."""
+    """Each photo's variants, its size (so nothing jumps while it loads) and its alt text.
+
+    ``src``, ``srcset``, ``smallest`` and ``largest`` are relative to the vehicle's page, beside which
+    the variants are published: the page needs no URL rewriting for them. ``url`` is the largest
+    variant's path from the site's root.
+    """
     title = vehicle_title(labels, vehicle)
     shown = []
     for number, name in enumerate(vehicle.photos, start=1):
         photo = photos[(vehicle.stock_no, name)]
         widest = photo.widths[-1]
+        stem = photo_stem(name)
         shown.append(
             {
-                "variants": [[variant_url(vehicle.stock_no, name, w), w] for w in photo.widths],
-                "src": variant_url(vehicle.stock_no, name, min(photo.widths, key=lambda w: abs(w - 640))),
+                "src": f"{stem}-{min(photo.widths, key=lambda w: abs(w - 640))}.webp",
+                "srcset": ", ".join(f"{stem}-{w}.webp {w}w" for w in photo.widths),
+                "smallest": f"{stem}-{photo.widths[0]}.webp",
+                "largest": f"{stem}-{widest}.webp",
+                "url": variant_url(vehicle.stock_no, name, widest),
                 "width": widest,
                 "height": round(photo.height * widest / photo.width),
                 "alt": phrase(labels, "photo_alt", title=title, number=number, count=len(vehicle.photos)),
@@ -133,7 +142,7 @@ def vehicle_page(
     labels = settings.labels
     facts = vehicle_facts(labels, vehicle)
     shown = photo_sources(vehicle, photos, labels)
-    largest = [p["variants"][-1][0] for p in shown]
+    largest = [p["url"] for p in shown]
     return GeneratedPage(
         url=vehicle_url(vehicle),
         template="vehicle.html",

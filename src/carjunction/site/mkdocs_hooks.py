@@ -51,6 +51,8 @@ class BuildState:
     nav: Navigation | None = None
     files: Files | None = None
     config: Any = None
+    rendering: RenderProcesses | None = None
+    started: float = 0.0
 
 
 state = BuildState()
@@ -107,7 +109,13 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """The theme, nav and pages are ready: a large stock starts rendering now, beside MkDocs' own pages."""
     state.env = env
+    workers = render_workers(len(state.build.pages))
+    if workers > 1 and state.nav is not None and state.files is not None:
+        state.started = time.perf_counter()
+        gc.freeze()  # what MkDocs made since on_config, for the same reasons as there
+        state.rendering = RenderProcesses(workers)
     return env
 
 
@@ -149,13 +157,15 @@ class WithoutSiteSearch:
 def on_post_build(config: MkDocsConfig) -> None:
     if state.env is None or state.nav is None or state.files is None:
         raise PluginError("carjunction hooks: the build did not reach the page stage")
-    started = time.perf_counter()
     site_dir = Path(config.site_dir)
-    workers = render_workers(len(state.build.pages))
-    gc.freeze()  # everything MkDocs made since on_config, for the same reasons
     try:
-        rendered = render_in_processes(workers) if workers > 1 else render_part((0, 1))
+        if state.rendering is not None:
+            workers, rendered = state.rendering.workers, state.rendering.results()
+        else:
+            state.started, workers = time.perf_counter(), 1
+            rendered = render_part((0, 1))
     finally:
+        state.rendering = None
         gc.unfreeze()  # `mkdocs serve` builds again in this process: let the last build's objects go
     urls = [url for _, url in sorted(rendered)]
     published = sum(len(variants) for variants in state.variants.values())
@@ -165,32 +175,40 @@ def on_post_build(config: MkDocsConfig) -> None:
         len(urls),
         workers,
         published,
-        time.perf_counter() - started,
+        time.perf_counter() - state.started,
     )
 
 
-def render_in_processes(workers: int) -> list[tuple[int, str]]:
-    """Forked children inherit the loaded theme, nav and catalogue; only the rendered URLs come back."""
-    fork = multiprocessing.get_context("fork")
-    results = fork.SimpleQueue()
+class RenderProcesses:
+    """Forked children that render the generated pages; they inherit the loaded theme, nav and catalogue.
 
-    def child(index: int) -> None:
+    Started in on_env, collected in on_post_build; only the rendered URLs come back. Daemons: a build
+    that fails in between does not wait for them.
+    """
+
+    def __init__(self, workers: int) -> None:
+        fork = multiprocessing.get_context("fork")
+        self.workers = workers
+        self._queue = fork.SimpleQueue()
+        self._processes = [fork.Process(target=self._child, args=(k,), daemon=True) for k in range(workers)]
+        for process in self._processes:
+            process.start()
+
+    def _child(self, index: int) -> None:
         try:
-            results.put(render_part((index, workers)))
+            self._queue.put(render_part((index, self.workers)))
         except Exception as error:  # reported by the parent, which fails the build
-            results.put(f"{type(error).__name__}: {error}")
+            self._queue.put(f"{type(error).__name__}: {error}")
             raise
 
-    processes = [fork.Process(target=child, args=(k,)) for k in range(workers)]
-    for process in processes:
-        process.start()
-    parts = [results.get() for _ in processes]
-    for process in processes:
-        process.join()
-    failed = [part for part in parts if isinstance(part, str)]
-    if failed or any(process.exitcode for process in processes):
-        raise PluginError("carjunction hooks: rendering vehicle pages failed: " + "; ".join(failed))
-    return [page for part in parts for page in part]
+    def results(self) -> list[tuple[int, str]]:
+        parts = [self._queue.get() for _ in self._processes]
+        for process in self._processes:
+            process.join()
+        failed = [part for part in parts if isinstance(part, str)]
+        if failed or any(process.exitcode for process in self._processes):
+            raise PluginError("carjunction hooks: rendering vehicle pages failed: " + "; ".join(failed))
+        return [page for part in parts for page in part]
 
 
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves

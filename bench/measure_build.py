@@ -43,8 +43,8 @@ def folder_bytes(folder: Path) -> int:
     return total
 
 
-def ours_once(config: Path, site: Path) -> tuple[float, float]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def ours_once(config: Path, site: Path, **settings: str) -> tuple[float, float]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **settings}
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", BUILD, str(config), str(site)], capture_output=True, text=True, env=env, check=False
@@ -97,6 +97,8 @@ def measure(size: int, runs: int, work: Path, with_hugo: bool) -> dict[str, obje
         if project:
             hugo.append(hugo_once(project, out / f"hugo-{size}-{run}"))
     site = out / f"ours-{size}-{runs}"
+    # The same build with every YAML file parsed afresh (a fresh checkout, or CI): no parsed-YAML cache.
+    fresh = ours_once(config, out / f"ours-{size}-fresh", CARJUNCTION_PARSE_CACHE="0") if project else None
     row: dict[str, object] = {
         "vehicles": size,
         "runs": runs,
@@ -113,4 +115,6 @@ def measure(size: int, runs: int, work: Path, with_hugo: bool) -> dict[str, obje
         row["hugo_all_seconds"] = [round(s, 2) for s, _ in hugo]
         row["hugo_peak_mb"] = max(m for _, m in hugo)
         row["hugo_pages"] = sum(1 for _ in (public / "vehicles").glob("*/index.html"))
+    if fresh:
+        row["fresh_parse_seconds"] = fresh[0]
     return row

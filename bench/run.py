@@ -122,7 +122,8 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     print(f"lighthouse: {lighthouse or lighthouse_error}")
 
     big = builds[-1]
-    ratio = big["seconds"] / big["hugo_seconds"]  # type: ignore[operator]
+    hugo_seconds, fresh = float(big["hugo_seconds"]), float(big["fresh_parse_seconds"])  # type: ignore[arg-type]
+    ratio = float(big["seconds"]) / hugo_seconds  # type: ignore[arg-type]
     vehicle_weight = weights[2]
     lines = [
         "# Benchmark results",
@@ -136,8 +137,10 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         "",
         "| target (DESIGN.md §6) | measured | goal | met |",
         "|---|---|---|---|",
-        f"| build {big['vehicles']:,} vehicles, ours / Hugo | {big['seconds']:.1f} s / {big['hugo_seconds']:.1f} s "
-        f"= **{ratio:.2f}** | ≤ 1.0 | {'yes' if ratio <= 1.0 else 'no'} |",
+        f"| build {big['vehicles']:,} vehicles, ours / Hugo (rebuild: photo and parsed-YAML caches warm) | "
+        f"{big['seconds']:.1f} s / {hugo_seconds:.1f} s = **{ratio:.2f}** | ≤ 1.0 | {'yes' if ratio <= 1 else 'no'} |",
+        f"| … every YAML file parsed afresh (one run) | {fresh:.1f} s / {hugo_seconds:.1f} s "
+        f"= {fresh / hugo_seconds:.2f} | ≤ 1.0 | {'yes' if fresh <= hugo_seconds else 'no'} |",
         f"| vehicle page first view, gzip (no photos) | {kb(vehicle_weight['gzip'])} | ≤ 80 KB | "
         f"{'yes' if vehicle_weight['gzip'] <= 80 * 1024 else 'no'} |",
         f"| … of which the page's own HTML/CSS/JS | {kb(vehicle_weight['own_gzip'])} | ≤ 20 KB | "
@@ -159,15 +162,22 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     ]
     lines += [
         "",
-        f"## Build at scale (median of {runs} run(s) each, into an empty folder, photo cache warm)",
+        f"## Build at scale (median of {runs} run(s) each, each into a new empty folder, caches warm)",
         "",
-        "| vehicles | seconds | ms / vehicle | peak RSS | site/ size | Hugo seconds | Hugo peak RSS |",
+        "| vehicles | seconds (each run) | ms / vehicle | peak RSS | site/ size | Hugo seconds (each run) "
+        "| Hugo peak RSS |",
         "|---|---|---|---|---|---|---|",
     ]
     for row in builds:
-        hugo = f"{row['hugo_seconds']:.1f} | {row['hugo_peak_mb']:.0f} MB" if "hugo_seconds" in row else "– | –"
+        hugo = (
+            f"{row['hugo_seconds']:.1f} ({', '.join(map(str, row['hugo_all_seconds']))}) | "  # type: ignore[call-overload]
+            f"{row['hugo_peak_mb']:.0f} MB"
+            if "hugo_seconds" in row
+            else "– | –"
+        )
         lines.append(
-            f"| {row['vehicles']:,} | {row['seconds']:.1f} | {1000 * row['seconds'] / row['vehicles']:.2f} | "  # type: ignore[operator]
+            f"| {row['vehicles']:,} | {row['seconds']:.1f} ({', '.join(map(str, row['all_seconds']))}) | "  # type: ignore[call-overload]
+            f"{1000 * row['seconds'] / row['vehicles']:.2f} | "  # type: ignore[operator]
             f"{row['peak_mb']:.0f} MB | {row['site_mb']:.0f} MB | {hugo} |"
         )
     lines += [
@@ -175,7 +185,8 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         "Ours is `mkdocs build` of the whole site (hand-written pages, search index, stock index, feed, photo",
         "variants hard-linked from `.cache/photos`, vehicle and per-make pages rendered in forked processes).",
         "Hugo builds only the vehicle pages from the same YAML with `bench/hugo/layouts` (same fields, a",
-        "minimal header/footer, no photo processing): `bench/hugo_site.py`.",
+        "minimal header/footer, no photo processing): `bench/hugo_site.py`. Runs of the two alternate, each",
+        "into a folder of its own, after one untimed run of each; `bench/measure_build.py` says why.",
         "",
         "## Page weight (built real site, Chromium at 412×823, DPR 1.75; photos and /api excluded; gzip -6)",
         "",

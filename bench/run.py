@@ -77,7 +77,11 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     parser = argparse.ArgumentParser(description="Measure the DESIGN.md §6 targets")
     parser.add_argument("--quick", action="store_true", help="small stocks and one run each, for a quick look")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (needs npm the first time)")
+    parser.add_argument("--readme-only", action="store_true", help="copy bench/RESULTS.md's headline to README.md")
     args = parser.parse_args()
+    if args.readme_only:
+        update_readme((ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8"))
+        return
     from measure_browser import chromium, page_weight, serve, stock_filtering  # noqa: PLC0415
     from measure_build import clear_outputs, measure  # noqa: PLC0415
 
@@ -236,8 +240,32 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     lines += ["", Path(__file__).with_name("NOTES.md").read_text(encoding="utf-8")]
     report = "\n".join(lines) + "\n"
     (ROOT / "bench" / "RESULTS.md").write_text(report, encoding="utf-8")
+    update_readme(report)
     print("\n".join(lines[7 : 7 + 12 + len(warm)]))
-    print(f"\nwrote bench/RESULTS.md in {time.perf_counter() - started:.0f} s")
+    print(f"\nwrote bench/RESULTS.md and the README's figures in {time.perf_counter() - started:.0f} s")
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_readme(report: str) -> None:
+    """Put the report's machine line, headline table and Lighthouse table between the README's markers."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    before, start, rest = text.partition(README_START)
+    _, end, after = rest.partition(README_END)
+    if not start or not end:
+        raise SystemExit(f"README.md lacks the {README_START} … {README_END} markers")
+    sections = report.split("\n## ")
+    machine = next(line for line in sections[0].splitlines() if line.startswith("Machine:"))
+    block = [f"Last `make bench`: {machine.removeprefix('Machine: ')}", ""]
+    for section in sections[1:]:
+        title, _, body = section.partition("\n")
+        if title == "Headline" or title.startswith("Lighthouse"):
+            block += [f"{title}:", ""] if title != "Headline" else []
+            block += [line for line in body.strip().splitlines() if line.startswith("|")] + [""]
+    block.append("Every figure, its method and what is not met: `bench/RESULTS.md`.")
+    readme.write_text(before + start + "\n" + "\n".join(block) + "\n" + end + after, encoding="utf-8")
 
 
 if __name__ == "__main__":

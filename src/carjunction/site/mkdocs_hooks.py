@@ -61,6 +61,7 @@ state = BuildState()
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global state  # noqa: PLW0603 - MkDocs hooks are module functions; this holds one build's results
     state = BuildState(config=config)
+    gc.unfreeze()  # a previous build in this process (`mkdocs serve`) that failed before on_post_build
     started = time.perf_counter()
     content = Path(config.docs_dir)
     try:

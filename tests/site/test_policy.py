@@ -38,6 +38,10 @@ def test_every_local_storage_key_the_scripts_use_is_in_the_policy() -> None:
     code = "".join(p.read_text(encoding="utf-8") for p in SCRIPTS.glob("*.js"))
     used = set(re.findall(r'remember(?:ed)?\("([a-z_]+)"', code))
     assert used, "no localStorage use found; update this test"
+    # and the keys the theme's scripts keep (Material prefixes the site's root path: "/." + name)
+    theme = set(re.findall(r'__md_[gs]et\("(__[a-z]+)"', code))
+    assert theme, "the theme's storage helpers were not found; update this test"
     # Then each is named in the policy
     text = POLICY.read_text(encoding="utf-8")
     assert {key for key in used if f"`cj.{key}`" not in text} == set()
+    assert {key for key in theme if f"`/.{key}`" not in text} == set()

@@ -117,11 +117,15 @@ def test_staff_typed_text_is_escaped_on_vehicle_pages(tmp_path: Path) -> None:
 
 
 def test_a_vehicle_page_own_html_css_and_js_weigh_at_most_20_kb_compressed(built_site: Path) -> None:
-    # Given a vehicle page with the most photos, and our own CSS and JS (Material's cached bundle is not counted)
+    # Given a vehicle page with the most photos, every stylesheet and script it names but Material's own
+    # (its cached bundle is counted in the 80 KB first view instead), and the data its calculator fetches
     stock_no = max(published_vehicles(), key=lambda no: len(list((built_site / "vehicles" / no).glob("*.webp"))))
-    own = [built_site / "vehicles" / stock_no / "index.html", built_site / "assets/data/shipping.json"]
-    own += sorted((built_site / "assets" / "carjunction").glob("*.[cj]s*"))
-    own = [p for p in own if p.name not in {"stock.js", "contact.js"}]
+    page = built_site / "vehicles" / stock_no / "index.html"
+    named = re.findall(r'<(?:script[^>]*\ssrc|link rel="stylesheet" href)="\.\./\.\./([^"]+)"', page.read_text())
+    theme = ("assets/javascripts/", "assets/stylesheets/")
+    own = [page, built_site / "assets/data/shipping.json"]
+    own += [built_site / path for path in named if not path.startswith(theme)]
+    assert {"forms.js", "site.css", "quote.js", "calculator.js", "theme-base.js"} <= {p.name for p in own}
     # When each is compressed as the CDN sends it
     weight = sum(len(gzip.compress(p.read_bytes(), 9)) for p in own)
     # Then together they stay within the budget

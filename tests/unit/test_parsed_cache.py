@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from carjunction.catalogue import load_vehicles
-from carjunction.catalogue.parsed import ParsedFiles, file_stamp
+from carjunction.catalogue import PARSED_KIND, load_vehicles
+from carjunction.file_memo import FileMemo, file_stamp
 from tests.factories import TODAY, vehicle_data, write_vehicle
 
 
@@ -21,8 +21,8 @@ def test_a_load_through_the_cache_finds_what_a_plain_load_finds(tmp_path: Path) 
     cache = tmp_path / "cache" / "parsed.pickle"
     # When loaded plainly, through an empty cache, and through the filled cache
     plain = load_vehicles(stock, today=TODAY)
-    first = load_vehicles(stock, today=TODAY, parsed=ParsedFiles(cache))
-    second = load_vehicles(stock, today=TODAY, parsed=ParsedFiles(cache))
+    first = load_vehicles(stock, today=TODAY, parsed=FileMemo(cache, PARSED_KIND))
+    second = load_vehicles(stock, today=TODAY, parsed=FileMemo(cache, PARSED_KIND))
     # Then all three agree, and the cache was written
     for result in (first, second):
         assert [v.model_dump() for v in result[0]] == [v.model_dump() for v in plain[0]]
@@ -36,15 +36,21 @@ def test_cached_data_is_used_only_while_the_file_is_unchanged(tmp_path: Path) ->
     stock = tmp_path / "vehicles"
     stock.mkdir()
     path = write_vehicle(stock, vehicle_data(price_usd=1000))
-    cache = ParsedFiles(tmp_path / "parsed.pickle")
+    cache = FileMemo(tmp_path / "parsed.pickle", PARSED_KIND)
     cache.put(path, file_stamp(path), {**vehicle_data(price_usd=7777), "stock_no": path.stem})
     cache.save()
     # When loaded, Then the cached data stands in for the file (it was not parsed again)
-    assert load_vehicles(stock, today=TODAY, parsed=ParsedFiles(tmp_path / "parsed.pickle"))[0][0].price_usd == 7777
+    assert (
+        load_vehicles(stock, today=TODAY, parsed=FileMemo(tmp_path / "parsed.pickle", PARSED_KIND))[0][0].price_usd
+        == 7777
+    )
     # When the file is touched (same bytes, new time), Then it is parsed again
     stamp = path.stat()
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
-    assert load_vehicles(stock, today=TODAY, parsed=ParsedFiles(tmp_path / "parsed.pickle"))[0][0].price_usd == 1000
+    assert (
+        load_vehicles(stock, today=TODAY, parsed=FileMemo(tmp_path / "parsed.pickle", PARSED_KIND))[0][0].price_usd
+        == 1000
+    )
 
 
 def test_a_removed_file_leaves_the_cache_and_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
@@ -54,15 +60,17 @@ def test_a_removed_file_leaves_the_cache_and_a_damaged_cache_is_ignored(tmp_path
     kept = write_vehicle(stock, vehicle_data())
     removed = write_vehicle(stock, vehicle_data())
     cache_file = tmp_path / "parsed.pickle"
-    load_vehicles(stock, today=TODAY, parsed=ParsedFiles(cache_file))
+    load_vehicles(stock, today=TODAY, parsed=FileMemo(cache_file, PARSED_KIND))
     # When one file is removed and the stock loaded again
     stamp = file_stamp(removed)
     removed.unlink()
-    load_vehicles(stock, today=TODAY, parsed=ParsedFiles(cache_file))
+    load_vehicles(stock, today=TODAY, parsed=FileMemo(cache_file, PARSED_KIND))
     # Then the cache no longer holds it, and still holds the other
-    cache = ParsedFiles(cache_file)
+    cache = FileMemo(cache_file, PARSED_KIND)
     assert cache.get(removed, stamp) == (False, None)
     assert cache.get(kept, file_stamp(kept))[0] is True
     # When the cache file is damaged, Then a load still finds the vehicle
     cache_file.write_bytes(b"not a pickle")
-    assert [v.stock_no for v in load_vehicles(stock, today=TODAY, parsed=ParsedFiles(cache_file))[0]] == [kept.stem]
+    assert [v.stock_no for v in load_vehicles(stock, today=TODAY, parsed=FileMemo(cache_file, PARSED_KIND))[0]] == [
+        kept.stem
+    ]

@@ -18,13 +18,15 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from carjunction.catalogue.company import Company
-from carjunction.catalogue.parsed import ParsedFiles, file_stamp
 from carjunction.catalogue.ports import Shipping
 from carjunction.catalogue.problems import CatalogueError, Problem, problems_from, shown
 from carjunction.catalogue.vehicle import Vehicle
+from carjunction.file_memo import FileMemo, file_stamp
 
 # libyaml is about ten times faster than the pure-Python parser; at 10,000 files it matters.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What a memo of parsed vehicle files holds (see carjunction.file_memo): another parser starts it afresh.
+PARSED_KIND = ("parsed-yaml", 1, yaml.__version__, SafeLoader.__name__)
 
 VEHICLES_DIR = "vehicles"
 SHIPPING_FILE = "shipping/ports.yaml"
@@ -135,7 +137,7 @@ def load_vehicles(
     root: Path | None = None,
     today: dt.date | None = None,
     workers: int = 1,
-    parsed: ParsedFiles | None = None,
+    parsed: FileMemo | None = None,
 ) -> tuple[list[Vehicle], list[Problem]]:
     """All valid vehicles in ``directory``, sorted by stock number, and every problem found.
 
@@ -165,7 +167,7 @@ def load_vehicles(
 
 
 def parse_files(
-    paths: list[Path], root: Path | None, workers: int, parsed: ParsedFiles | None
+    paths: list[Path], root: Path | None, workers: int, parsed: FileMemo | None
 ) -> dict[Path, tuple[Any, list[Problem]]]:
     """Each file's parsed data and parse problems, from ``parsed`` where the file is unchanged."""
     texts: dict[Path, tuple[Any, list[Problem]]] = {}
@@ -215,7 +217,7 @@ def load_shipping(path: Path, *, root: Path | None = None) -> tuple[Shipping | N
 
 
 def load_catalogue(
-    content_dir: Path, *, today: dt.date | None = None, workers: int = 1, parsed: ParsedFiles | None = None
+    content_dir: Path, *, today: dt.date | None = None, workers: int = 1, parsed: FileMemo | None = None
 ) -> Catalogue:
     """Load and validate everything under ``content_dir``; raise CatalogueError listing every problem."""
     root = content_dir.parent

@@ -29,8 +29,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from carjunction.catalogue import CatalogueError, Status, load_catalogue
-from carjunction.catalogue.parsed import ParsedFiles
+from carjunction.catalogue import PARSED_KIND, CatalogueError, Status, load_catalogue
+from carjunction.file_memo import FileMemo
 from carjunction.site.generate import Pages, generate
 from carjunction.site.output import SiteBuild
 from carjunction.site.page_shell import PageShell, ShellError, mark
@@ -90,11 +90,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def parsed_cache(config: MkDocsConfig) -> ParsedFiles | None:
+def parsed_cache(config: MkDocsConfig) -> FileMemo | None:
     """The parsed YAML of the last build, beside the photo cache; ``CARJUNCTION_PARSE_CACHE=0`` parses all."""
     if os.environ.get("CARJUNCTION_PARSE_CACHE", "1") == "0":
         return None
-    return ParsedFiles(Path(config.config_file_path).parent / PARSED_CACHE)
+    return FileMemo(Path(config.config_file_path).parent / PARSED_CACHE, kind=PARSED_KIND)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -222,9 +222,7 @@ def render_workers(pages: int) -> int:
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    if forced_workers():
-        return forced_workers()
-    return 1 if pages < PARALLEL_FROM else available_workers()
+    return forced_workers() or (1 if pages < PARALLEL_FROM else available_workers())
 
 
 def available_workers() -> int:
@@ -300,16 +298,17 @@ class PageRenderer:
         return {**shared, "page": page, "item": item}
 
     def page(self, title: str, description: str, source: File) -> Page:
-        # Material prints the title and description unescaped; they hold staff-typed text.
         page = Page(title, source, state.config)
         page.meta = {"description": description, "hide": ["navigation", "toc"]}
         return page
 
     def render(self, template: Template, source: File, generated: Any) -> str:
-        page = self.page(str(escape(generated.title)), str(escape(generated.description)), source)
+        # Material prints the title and description unescaped; they hold staff-typed text.
+        title, description = str(escape(generated.title)), str(escape(generated.description))
+        page = self.page(title, description, source)
         folder = source.dest_uri.rpartition("/")[0].rpartition("/")[0]
         context = self.context(page, PageData(generated.data), folder if self.enabled else None)
-        fields = {"title": page.title or "", "description": description_of(page), "canonical": page.canonical_url or ""}
+        fields = {"title": title, "description": description, "canonical": page.canonical_url or ""}
         # An empty field would also drop the theme's tag around it: such a page is rendered whole.
         if not self.enabled or not all(fields.values()):
             return template.render(context)
@@ -353,10 +352,6 @@ class PageData(dict[str, Any]):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
-
-
-def description_of(page: Page) -> str:
-    return str((page.meta or {}).get("description") or "")
 
 
 def add_to_sitemap(site_dir: Path, urls: list[str]) -> None:

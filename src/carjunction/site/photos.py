@@ -14,15 +14,16 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PIL import Image
 
 from carjunction.catalogue import Vehicle
+from carjunction.file_memo import FileMemo, file_stamp
 from carjunction.site.settings import Photo, variant_widths
 from carjunction.site.vehicle_pages import PhotoKey, variant_url
 
 QUALITY = 72
+DIGESTS_KIND = ("photo-content-hash", 1)
 VEHICLES_DIR = "vehicles"
 
 
@@ -68,39 +69,14 @@ def make_variants_ahead(originals: Iterable[Path], cache_dir: Path) -> int:
     return count
 
 
-class KnownDigests:
-    """Content hashes of originals by path, trusted while the file's size, times and inode are unchanged.
-
-    Hashing every original on every build would read every photo (gigabytes for a real stock); a file
-    that is edited, replaced or checked out again gets a new mtime or inode and is hashed again.
-    """
-
-    def __init__(self, cache_dir: Path) -> None:
-        self._file = cache_dir / "originals.json"
-        try:
-            self._known: dict[str, list[Any]] = json.loads(self._file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self._known = {}
-        self._changed = False
-
-    def digest(self, original: Path) -> str:
-        facts = original.stat()
-        stamp = [facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns, facts.st_ino]
-        key = str(original)
-        known = self._known.get(key)
-        if known is not None and known[:4] == stamp:
-            return str(known[4])
+def known_digest(original: Path, digests: FileMemo) -> str:
+    """The original's content hash, from ``digests`` while the file is unchanged (else read and recorded)."""
+    stamp = file_stamp(original)
+    known, digest = digests.get(original, stamp)
+    if not known:
         digest = content_hash(original)
-        self._known[key] = [*stamp, digest]
-        self._changed = True
-        return digest
-
-    def save(self) -> None:
-        if not self._changed:
-            return
-        partial = self._file.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(json.dumps(self._known, separators=(",", ":")), encoding="utf-8")
-        partial.replace(self._file)
+        digests.put(original, stamp, digest)
+    return str(digest)
 
 
 def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path) -> PreparedPhotos:
@@ -108,12 +84,13 @@ def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Pa
     photos: dict[PhotoKey, Photo] = {}
     variants: list[tuple[Path, str]] = []
     seen: dict[str, Photo] = {}  # one photo used by several vehicles is read once
-    digests = KnownDigests(cache_dir)
+    # Hashing every original on every build would read every photo: gigabytes for a real stock.
+    digests = FileMemo(cache_dir / "originals.pickle", kind=DIGESTS_KIND)
     for vehicle in vehicles:
         folder = content_dir / VEHICLES_DIR / vehicle.stock_no
         for name in vehicle.photos:
             original = folder / name
-            digest = digests.digest(original)
+            digest = known_digest(original, digests)
             photo = seen.get(digest) or seen.setdefault(digest, make_variants(original, digest, cache_dir))
             photos[(vehicle.stock_no, name)] = photo
             variants += [

@@ -1,9 +1,9 @@
-"""Parsed YAML kept between builds, so a rebuild parses only the files that changed.
+"""Values worked out from files (parsed YAML, content hashes), kept between builds while each file is unchanged.
 
-Parsing is most of the cost of loading a large stock (PyYAML builds every value in Python, even with
-libyaml). A file's parsed data is reused while its size, modification time, change time and inode are
-all unchanged: an edit, a replacement or a fresh checkout changes at least one of them. Only the parse
-is kept; every vehicle is validated again on every build, so rule changes always apply.
+A value is reused while its file's size, modification time, change time and inode are all unchanged:
+an edit, a replacement or a fresh checkout changes at least one of them. The build uses one memo for
+the parsed vehicle YAML (parsing is most of the cost of loading a large stock) and one for the
+photos' content hashes (hashing would otherwise read every original on every build).
 """
 
 from __future__ import annotations
@@ -13,11 +13,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 Stamp = tuple[int, int, int, int]
-# A new PyYAML, or a new layout of this file, starts the cache afresh.
-FORMAT = ("parsed-yaml", 1, yaml.__version__)
 
 
 def file_stamp(path: Path) -> Stamp:
@@ -25,18 +21,22 @@ def file_stamp(path: Path) -> Stamp:
     return (facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns, facts.st_ino)
 
 
-class ParsedFiles:
-    """The parsed data of YAML files by path and stamp, read from and saved to one file."""
+class FileMemo:
+    """Values by file path and stamp, read from and saved to one file.
 
-    def __init__(self, file: Path) -> None:
-        self._file = file
+    ``kind`` names what the values are and how they were made (e.g. the parser's version): a memo
+    saved under another kind is ignored, so a change of maker starts it afresh.
+    """
+
+    def __init__(self, file: Path, kind: tuple[object, ...]) -> None:
+        self._file, self._kind = file, kind
         self._entries: dict[str, tuple[Stamp, Any]] = {}
         self._changed = False
         try:
             with file.open("rb") as stored:
-                # Written only by this class into the build's own .cache folder, like the photo cache.
+                # Written only by this class into the build's own .cache folder.
                 saved = pickle.load(stored)  # noqa: S301
-            if isinstance(saved, dict) and saved.get("format") == FORMAT:
+            if isinstance(saved, dict) and saved.get("kind") == kind:
                 self._entries = saved["entries"]
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
             self._entries = {}
@@ -47,12 +47,12 @@ class ParsedFiles:
             return True, entry[1]
         return False, None
 
-    def put(self, path: Path, stamp: Stamp, data: Any) -> None:
-        self._entries[str(path)] = (stamp, data)
+    def put(self, path: Path, stamp: Stamp, value: Any) -> None:
+        self._entries[str(path)] = (stamp, value)
         self._changed = True
 
     def keep_only(self, paths: set[str]) -> None:
-        """Forget files that are gone, so the cache does not grow with every removed vehicle."""
+        """Forget files that are gone, so the memo does not grow with every removed one."""
         gone = self._entries.keys() - paths
         for path in gone:
             del self._entries[path]
@@ -64,6 +64,6 @@ class ParsedFiles:
         self._file.parent.mkdir(parents=True, exist_ok=True)
         partial = self._file.with_suffix(f".{os.getpid()}.part")  # two builds at once never share a half-file
         with partial.open("wb") as out:
-            pickle.dump({"format": FORMAT, "entries": self._entries}, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"kind": self._kind, "entries": self._entries}, out, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(self._file)
         self._changed = False

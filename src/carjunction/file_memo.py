@@ -16,8 +16,11 @@ from typing import Any
 Stamp = tuple[int, int, int, int]
 
 
-def file_stamp(path: Path) -> Stamp:
-    facts = path.stat()
+def file_stamp(path: str | Path) -> Stamp:
+    return stamp_of(os.stat(path))  # noqa: PTH116 - the build passes plain strings for its many files
+
+
+def stamp_of(facts: os.stat_result) -> Stamp:
     return (facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns, facts.st_ino)
 
 
@@ -41,13 +44,13 @@ class FileMemo:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
             self._entries = {}
 
-    def get(self, path: Path, stamp: Stamp) -> tuple[bool, Any]:
+    def get(self, path: str | Path, stamp: Stamp) -> tuple[bool, Any]:
         entry = self._entries.get(str(path))
         if entry is not None and entry[0] == stamp:
             return True, entry[1]
         return False, None
 
-    def put(self, path: Path, stamp: Stamp, value: Any) -> None:
+    def put(self, path: str | Path, stamp: Stamp, value: Any) -> None:
         self._entries[str(path)] = (stamp, value)
         self._changed = True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jinja2 import DictLoader, Environment
 
-from carjunction.site.page_shell import PageShell, ShellError, mark
+from carjunction.site.page_shell import PageShell, ShellError, Unreadable, mark, page_parts
 
 BASE = (
     "<head>{% block htmltitle %}<title>{{ page.title }}</title>{% endblock %}"
@@ -44,7 +44,7 @@ def test_every_page_filled_from_one_shell_equals_the_whole_rendering() -> None:
         context = page_context(name, photos)
         fields = {"title": f"Title of {name}", "description": f"About {name}"}
         # Then each equals the theme's whole rendering of that page
-        assert shell.render(context, fields) == template.render(context)
+        assert shell.fill(page_parts(template, context, fields)) == template.render(context)
     assert shell.slots.count("title") == 1
     assert {"block:htmltitle", "block:pagehead", "block:content", "description"} <= set(shell.slots)
 
@@ -67,3 +67,25 @@ def test_a_template_without_its_own_title_block_cannot_be_shared() -> None:
     # When it is split, Then it is refused and told which block it lacks
     with pytest.raises(ShellError, match="htmltitle"):
         PageShell.split(template, {"page": {}, "site": "x"})
+
+
+def test_a_page_block_that_reads_what_it_must_not_is_refused_with_the_reason() -> None:
+    # Given a vehicle template whose own content block reads the site's navigation
+    reads_nav = VEHICLE.replace("<h1>", "{% for link in nav %}{{ link }}{% endfor %}<h1>")
+    template = environment(**{"vehicle.html": reads_nav}).get_template("vehicle.html")
+    context = {**page_context("Hiace", []), "nav": Unreadable("the navigation is not made yet")}
+    # When its own parts are rendered before the navigation exists, Then it is refused, saying why
+    with pytest.raises(ShellError, match="the navigation is not made yet"):
+        page_parts(template, context, {"title": "t", "description": "d"})
+    # and the same template's parts render once the navigation is there
+    parts = page_parts(template, {**context, "nav": ["Home"]}, {"title": "t", "description": "d"})
+    assert "Home<h1>" in parts["block:content"]
+
+
+def test_a_page_block_calling_its_parent_block_cannot_be_rendered_alone() -> None:
+    # Given a template whose title block extends its parent's (the parent is only known to a whole rendering)
+    calls_super = VEHICLE.replace("<title>{{ item.name | e }}", "{{ super() }}<title>{{ item.name | e }}")
+    template = environment(**{"vehicle.html": calls_super}).get_template("vehicle.html")
+    # When its own parts are rendered, Then it is refused rather than rendered wrong
+    with pytest.raises(ShellError, match="cannot be rendered alone"):
+        page_parts(template, page_context("Hiace", []), {"title": "t", "description": "d"})

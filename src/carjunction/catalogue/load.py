@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
+import stat
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +24,7 @@ from carjunction.catalogue.company import Company
 from carjunction.catalogue.ports import Shipping
 from carjunction.catalogue.problems import CatalogueError, Problem, problems_from, shown
 from carjunction.catalogue.vehicle import Vehicle
-from carjunction.file_memo import FileMemo, file_stamp
+from carjunction.file_memo import FileMemo, Stamp, file_stamp, stamp_of
 
 # libyaml is about ten times faster than the pure-Python parser; at 10,000 files it matters.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -61,9 +64,10 @@ def display_path(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def read_yaml(path: Path, shown_as: str) -> tuple[Any, list[Problem]]:
+def read_yaml(path: str | Path, shown_as: str) -> tuple[Any, list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as source:  # noqa: PTH123 - the loader passes plain strings
+            text = source.read()
     except UnicodeDecodeError:
         return None, [Problem(shown_as, None, "is not UTF-8 text; save it as UTF-8")]
     try:
@@ -98,20 +102,37 @@ def load_vehicle(
 
 
 def check_vehicle(
-    path: Path, data: Any, shown_as: str, *, root: Path | None, today: dt.date
+    path: str | Path,
+    data: Any,
+    shown_as: str,
+    *,
+    root: Path | None,
+    today: dt.date,
+    photo_stamps: dict[str, Stamp] | None = None,
 ) -> tuple[Vehicle | None, list[Problem]]:
-    """The vehicle in a file's parsed ``data``, checked against its file name and photos."""
+    """The vehicle in a file's parsed ``data``, checked against its file name and photos.
+
+    Each photo found is stamped into ``photo_stamps`` (by its path), so the photo step need not look again.
+    """
     vehicle, problems = parse_record(Vehicle, data, shown_as, {"today": today})
     if vehicle is None:
         return None, problems
-    if vehicle.stock_no != path.stem:
-        problems.append(
-            Problem(shown_as, "stock_no", f'must match the file name "{path.stem}", got "{vehicle.stock_no}"')
-        )
+    # Plain strings and os calls: this runs once per vehicle and once per photo.
+    folder, file_name = os.path.split(path)
+    stem = suffix_split(file_name)[0]
+    if vehicle.stock_no != stem:
+        problems.append(Problem(shown_as, "stock_no", f'must match the file name "{stem}", got "{vehicle.stock_no}"'))
     for index, photo in enumerate(vehicle.photos):
-        if not (path.parent / vehicle.stock_no / photo).is_file():
-            where = display_path(path.parent / vehicle.stock_no / photo, root)
+        photo_path = f"{folder}/{vehicle.stock_no}/{photo}"
+        try:
+            facts = os.stat(photo_path)  # noqa: PTH116 - see above
+        except OSError:
+            facts = None
+        if facts is None or not stat.S_ISREG(facts.st_mode):
+            where = display_path(Path(folder) / vehicle.stock_no / photo, root)
             problems.append(Problem(shown_as, f"photos[{index}]", f"file {where} does not exist"))
+        elif photo_stamps is not None:
+            photo_stamps[photo_path] = stamp_of(facts)
     return (None if problems else vehicle), problems
 
 
@@ -138,27 +159,40 @@ def load_vehicles(
     today: dt.date | None = None,
     workers: int = 1,
     parsed: FileMemo | None = None,
+    photo_stamps: dict[str, Stamp] | None = None,
 ) -> tuple[list[Vehicle], list[Problem]]:
     """All valid vehicles in ``directory``, sorted by stock number, and every problem found.
 
     Files ``parsed`` already holds unchanged are not parsed again; with ``workers`` > 1 and many files
     to parse, they are parsed in that many forked processes (parsing is most of the cost, and each file
-    is independent). Every vehicle is validated here, in file order.
+    is independent). Every vehicle is validated here, in file order; ``photo_stamps`` gets the stamp of
+    every photo found (see ``check_vehicle``).
     """
-    entries = sorted(directory.iterdir()) if directory.is_dir() else []
-    paths = [path for path in entries if path.suffix == ".yaml" and path.is_file()]
-    texts = parse_files(paths, root, workers, parsed)
+    # Names and plain strings, not Path objects: at 10,000 vehicles, sorting and relativising those showed.
+    with os.scandir(directory) if directory.is_dir() else nullcontext(()) as listing:
+        entries = sorted((entry.name, entry.is_file()) for entry in listing)
+    shown_dir = display_path(directory, root)
+    prefix = "" if shown_dir == "." else f"{shown_dir}/"
+    folder = str(directory)
+    files = {
+        name: (f"{folder}/{name}", prefix + name) for name, is_file in entries if is_file and suffix(name) == ".yaml"
+    }
+    texts = parse_files(list(files.values()), workers, parsed)
     today = today or dt.date.today()
     problems: list[Problem] = []
     vehicles: list[tuple[Vehicle, str]] = []
-    for path in entries:
-        if path.suffix == ".yml":
-            problems.append(Problem(display_path(path, root), None, "vehicle files must end in .yaml, not .yml"))
-        if path not in texts:
+    for name, _ in entries:
+        if suffix(name) == ".yml":
+            problems.append(Problem(prefix + name, None, "vehicle files must end in .yaml, not .yml"))
+        if name not in files:
             continue
-        shown_as = display_path(path, root)
+        path, shown_as = files[name]
         data, found = texts[path]
-        vehicle, found = (None, found) if found else check_vehicle(path, data, shown_as, root=root, today=today)
+        vehicle, found = (
+            (None, found)
+            if found
+            else check_vehicle(path, data, shown_as, root=root, today=today, photo_stamps=photo_stamps)
+        )
         problems.extend(found)
         if vehicle is not None:
             vehicles.append((vehicle, shown_as))
@@ -166,39 +200,52 @@ def load_vehicles(
     return sorted((v for v, _ in vehicles), key=lambda v: v.stock_no), problems
 
 
+def suffix(name: str) -> str:
+    """A file name's extension, as ``PurePath.suffix`` gives it (none for ".yaml" itself)."""
+    return suffix_split(name)[1]
+
+
+def suffix_split(name: str) -> tuple[str, str]:
+    return os.path.splitext(name)  # noqa: PTH122 - a name, not a path
+
+
 def parse_files(
-    paths: list[Path], root: Path | None, workers: int, parsed: FileMemo | None
-) -> dict[Path, tuple[Any, list[Problem]]]:
-    """Each file's parsed data and parse problems, from ``parsed`` where the file is unchanged."""
-    texts: dict[Path, tuple[Any, list[Problem]]] = {}
-    stamps = {path: file_stamp(path) for path in paths} if parsed is not None else {}
+    files: list[tuple[str, str]], workers: int, parsed: FileMemo | None
+) -> dict[str, tuple[Any, list[Problem]]]:
+    """Each file's parsed data and parse problems, from ``parsed`` where the file is unchanged.
+
+    ``files`` are (path, the path as problems show it).
+    """
+    texts: dict[str, tuple[Any, list[Problem]]] = {}
+    stamps = {path: file_stamp(path) for path, _ in files} if parsed is not None else {}
     todo = []
-    for path in paths:
+    for path, shown_as in files:
         known, data = parsed.get(path, stamps[path]) if parsed is not None else (False, None)
         if known:
             texts[path] = (data, [])
         else:
-            todo.append(path)
+            todo.append((path, shown_as))
     if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(parse_some, [(todo[k::workers], root) for k in range(workers)])
-        fresh = {path: item for k, part in enumerate(parts) for path, item in zip(todo[k::workers], part, strict=True)}
+            parts = pool.map(parse_some, [todo[k::workers] for k in range(workers)])
+        fresh = {
+            path: item for k, part in enumerate(parts) for (path, _), item in zip(todo[k::workers], part, strict=True)
+        }
     else:
-        fresh = dict(zip(todo, parse_some((todo, root)), strict=True))
+        fresh = {path: item for (path, _), item in zip(todo, parse_some(todo), strict=True)}
     texts.update(fresh)
     if parsed is not None:
         for path, (data, found) in fresh.items():
             if not found:
                 parsed.put(path, stamps[path], data)
-        parsed.keep_only({str(path) for path in paths})
+        parsed.keep_only({path for path, _ in files})
         parsed.save()
     return texts
 
 
-def parse_some(job: tuple[list[Path], Path | None]) -> list[tuple[Any, list[Problem]]]:
+def parse_some(files: list[tuple[str, str]]) -> list[tuple[Any, list[Problem]]]:
     """One process's share of the files: each one's parsed data and parse problems."""
-    paths, root = job
-    return [read_yaml(path, display_path(path, root)) for path in paths]
+    return [read_yaml(path, shown_as) for path, shown_as in files]
 
 
 def load_record(model: type[Record], path: Path, *, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
@@ -217,12 +264,20 @@ def load_shipping(path: Path, *, root: Path | None = None) -> tuple[Shipping | N
 
 
 def load_catalogue(
-    content_dir: Path, *, today: dt.date | None = None, workers: int = 1, parsed: FileMemo | None = None
+    content_dir: Path,
+    *,
+    today: dt.date | None = None,
+    workers: int = 1,
+    parsed: FileMemo | None = None,
+    photo_stamps: dict[str, Stamp] | None = None,
 ) -> Catalogue:
-    """Load and validate everything under ``content_dir``; raise CatalogueError listing every problem."""
+    """Load and validate everything under ``content_dir``; raise CatalogueError listing every problem.
+
+    ``parsed`` and ``photo_stamps`` are the build's: see ``load_vehicles``.
+    """
     root = content_dir.parent
     vehicles, problems = load_vehicles(
-        content_dir / VEHICLES_DIR, root=root, today=today, workers=workers, parsed=parsed
+        content_dir / VEHICLES_DIR, root=root, today=today, workers=workers, parsed=parsed, photo_stamps=photo_stamps
     )
     shipping, shipping_problems = load_shipping(content_dir / SHIPPING_FILE, root=root)
     company, company_problems = load_record(Company, content_dir / COMPANY_FILE, root=root)

@@ -17,7 +17,16 @@ from carjunction.site.feed import FEED_PATH, atom_feed
 from carjunction.site.output import GeneratedFile, GeneratedPage, SiteBuild
 from carjunction.site.settings import Photo, SiteSettings
 from carjunction.site.stock_index import stock_index_json
-from carjunction.site.vehicle_pages import PhotoKey, card, make_page, make_url, vehicle_page
+from carjunction.site.vehicle_pages import (
+    MAKE_TEMPLATE,
+    VEHICLE_TEMPLATE,
+    PhotoKey,
+    card,
+    make_page,
+    make_url,
+    vehicle_page,
+    vehicle_url,
+)
 
 STOCK_INDEX_PATH = "stock/stock.json"
 SHIPPING_PATH = "assets/data/shipping.json"
@@ -83,6 +92,20 @@ class Pages:
 
     def __iter__(self) -> Iterator[GeneratedPage]:
         return (page for _, page in self.share(0, 1))
+
+    def outline(self) -> Iterator[tuple[int, str, str]]:
+        """Each page's number, URL and template, in page order, without making the pages."""
+        for number, vehicle in enumerate(self._vehicles):
+            yield number, vehicle_url(vehicle), VEHICLE_TEMPLATE
+        for number, (make, _) in enumerate(self._makes, start=len(self._vehicles)):
+            yield number, make_url(make), MAKE_TEMPLATE
+
+    def page(self, number: int) -> GeneratedPage:
+        """The page numbered ``number`` in page order."""
+        if 0 <= number < len(self._vehicles):
+            return vehicle_page(self._vehicles[number], self._settings, self._photos, self._seller)
+        make, vehicles = self._makes[number - len(self._vehicles)]
+        return make_page(make, vehicles, self._settings, self._photos)
 
     def share(self, index: int, count: int) -> Iterator[tuple[int, GeneratedPage]]:
         """Every ``count``-th page from the ``index``-th, numbered in page order; only those pages are made."""

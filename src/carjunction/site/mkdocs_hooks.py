@@ -1,9 +1,9 @@
 """The thin MkDocs adapter (mkdocs.yml ``hooks:``): read inputs, call the generator, publish its output.
 
-Vehicle and per-make pages are rendered straight from the theme's Jinja environment
-after the Markdown pages are built: no Markdown pass, never in the nav, never in the
-search index, one template render each, so the build stays linear in the stock size.
-Only this file knows the MkDocs API; moving to another builder replaces only it.
+Vehicle and per-make pages are rendered straight from the theme's Jinja environment: no Markdown pass,
+never in the nav, never in the search index, so the build stays linear in the stock size. How they are
+rendered (early, in forked processes, through shared page shells) is in mkdocs_render.py. Only these two
+files know the MkDocs API; moving to another builder replaces only them.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ import multiprocessing
 import os
 import re
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, Template
-from markupsafe import escape
-from mkdocs.commands.build import get_context
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -30,11 +28,22 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from carjunction.catalogue import PARSED_KIND, CatalogueError, Status, load_catalogue
-from carjunction.file_memo import FileMemo
+from carjunction.file_memo import FileMemo, Stamp
 from carjunction.site.generate import Pages, generate
+from carjunction.site.mkdocs_render import (
+    Inbox,
+    PartsMaker,
+    Rendered,
+    RenderProcesses,
+    Shells,
+    SiteOutput,
+    ThemePages,
+    WithoutSiteSearch,
+    render_share,
+    render_whole,
+)
 from carjunction.site.output import SiteBuild
-from carjunction.site.page_shell import PageShell, ShellError, mark
-from carjunction.site.photos import prepare_photos, publish_variants
+from carjunction.site.photos import prepare_photos
 from carjunction.site.settings import SiteSettings, load_site_data
 
 log = logging.getLogger("mkdocs.carjunction")
@@ -45,12 +54,13 @@ PARSED_CACHE = ".cache/catalogue/parsed.pickle"
 @dataclass
 class BuildState:
     build: SiteBuild = field(default_factory=SiteBuild)
+    pages: Pages | None = None  # the build's pages
     # photo variants to publish, by the URL of the vehicle page they sit beside
-    variants: dict[str, list[tuple[Path, str]]] = field(default_factory=dict)
-    env: Environment | None = None
+    variants: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     nav: Navigation | None = None
-    files: Files | None = None
-    config: Any = None
+    maker: PartsMaker | None = None
+    theme: ThemePages | None = None
+    shells: Shells | None = None
     rendering: RenderProcesses | None = None
     started: float = 0.0
 
@@ -60,34 +70,56 @@ state = BuildState()
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global state  # noqa: PLW0603 - MkDocs hooks are module functions; this holds one build's results
-    state = BuildState(config=config)
-    gc.unfreeze()  # a previous build in this process (`mkdocs serve`) that failed before on_post_build
+    stop_rendering()  # a previous build in this process (`mkdocs serve`) that failed before on_post_build
+    gc.unfreeze()  # the last build's objects (see on_post_build): collectable again
+    state = BuildState()
     started = time.perf_counter()
     content = Path(config.docs_dir)
+    photo_stamps: dict[str, Stamp] = {}
     try:
         catalogue = load_catalogue(
-            content, today=dt.date.today(), workers=available_workers(), parsed=parsed_cache(config)
+            content,
+            today=dt.date.today(),
+            workers=available_workers(),
+            parsed=parsed_cache(config),
+            photo_stamps=photo_stamps,
         )
         labels, currencies = load_site_data(content)
     except CatalogueError as error:
         raise PluginError("\n".join(str(p) for p in error.problems)) from error
     published = [v for v in catalogue.vehicles if v.status != Status.WITHDRAWN]
-    prepared = prepare_photos(published, content, Path(config.config_file_path).parent / CACHE_DIR)
+    cache = Path(config.config_file_path).parent / CACHE_DIR
+    prepared = prepare_photos(published, content, cache, photo_stamps)
     settings = SiteSettings(site_url=config.site_url or "/", labels=labels, currencies=currencies)
-    state.build = generate(catalogue, settings, prepared.photos)
-    # The catalogue lives until the build ends: keep the garbage collector from walking it again and again
-    # (it was ~6% of a 10,000-vehicle build), and forked render processes from copying its pages to do so.
-    gc.freeze()
+    build = generate(catalogue, settings, prepared.photos)
+    if not isinstance(build.pages, Pages):
+        raise PluginError("carjunction hooks: the generator's pages are not a Pages collection")
+    state.build, state.pages = build, build.pages
     for cached, url in prepared.variants:
         state.variants.setdefault(url.rpartition("/")[0] + "/", []).append((cached, url))
     config.extra["company"] = catalogue.company.model_dump(mode="json")
     config.extra["labels"] = labels.model_dump(mode="json")
+    # The catalogue lives until the build ends: keep the garbage collector from walking it again and again
+    # (it was ~6% of a 10,000-vehicle build), and forked render processes from copying its pages to do so.
+    gc.freeze()
+    # The theme's environment as MkDocs makes it: a page's own parts need no navigation, so they can start now.
+    state.maker = PartsMaker(config.theme.get_env(), WithoutSiteSearch(config), build.summary)
+    workers = render_workers(len(state.pages))
+    if workers > 1 and shells_enabled():
+        # A large stock starts rendering now, while MkDocs walks the docs folder and builds its own pages.
+        state.started = time.perf_counter()
+        state.rendering = RenderProcesses(workers, partial(render_in_process, str(config.site_dir)))
     log.info(
         "carjunction: catalogue, photos and data for %d pages ready in %.2f s",
-        len(state.build.pages),
+        len(state.pages),
         time.perf_counter() - started,
     )
     return config
+
+
+def render_in_process(site_dir: str, part: tuple[int, int], inbox: Inbox) -> Rendered:
+    assert state.pages is not None and state.maker is not None  # noqa: S101 - set before forking
+    return render_share(state.pages, part, state.maker, inbox, SiteOutput(site_dir, state.variants))
 
 
 def parsed_cache(config: MkDocsConfig) -> FileMemo | None:
@@ -97,10 +129,14 @@ def parsed_cache(config: MkDocsConfig) -> FileMemo | None:
     return FileMemo(Path(config.config_file_path).parent / PARSED_CACHE, kind=PARSED_KIND)
 
 
+def shells_enabled() -> bool:
+    """``CARJUNCTION_PAGE_SHELL=0`` renders every generated page whole, in one process: the tests' reference."""
+    return os.environ.get("CARJUNCTION_PAGE_SHELL", "1") != "0"
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for generated in state.build.files:
         files.append(File.generated(config, generated.path, content=generated.content))
-    state.files = files
     return files
 
 
@@ -110,13 +146,14 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """The theme, nav and pages are ready: a large stock starts rendering now, beside MkDocs' own pages."""
-    state.env = env
-    workers = render_workers(len(state.build.pages))
-    if workers > 1 and state.nav is not None and state.files is not None:
-        state.started = time.perf_counter()
-        gc.freeze()  # what MkDocs made since on_config, for the same reasons as there
-        state.rendering = RenderProcesses(workers)
+    """The theme and navigation are ready: make the page shells, and send them to the render processes."""
+    if state.maker is None or state.nav is None or state.pages is None:
+        raise PluginError("carjunction hooks: on_env came before on_config and on_nav")
+    state.theme = ThemePages(env, state.nav, files.documentation_pages(), state.maker)
+    if shells_enabled():
+        state.shells = state.theme.shells(state.pages)
+        if state.rendering is not None:
+            state.rendering.send(state.shells)
     return env
 
 
@@ -137,79 +174,47 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + f' aria-label="{name.group(1)}">', 1)
 
 
-class WithoutSiteSearch:
-    """The config as generated pages see it: without the theme's site search.
-
-    The header's search box makes every page load the search worker and index (~16 KB
-    compressed); vehicle pages have their own search (the stock page) and stay within budget.
-    """
-
-    def __init__(self, config: MkDocsConfig) -> None:
-        self._config = config
-        self.plugins = {name: p for name, p in config.plugins.items() if not name.endswith("search")}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._config, name)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.plugins if name == "plugins" else self._config[name]
-
-
 def on_post_build(config: MkDocsConfig) -> None:
-    if state.env is None or state.nav is None or state.files is None:
+    if state.theme is None or state.pages is None:
         raise PluginError("carjunction hooks: the build did not reach the page stage")
-    site_dir = Path(config.site_dir)
+    output, pages, workers = SiteOutput(str(config.site_dir), state.variants), state.pages, 1
     try:
         if state.rendering is not None:
             workers, rendered = state.rendering.workers, state.rendering.results()
+        elif state.shells is not None:
+            state.started = time.perf_counter()
+            rendered = render_share(pages, (0, 1), state.theme.maker, Inbox(shells=state.shells), output)
         else:
-            state.started, workers = time.perf_counter(), 1
-            rendered = render_part((0, 1))
+            state.started = time.perf_counter()
+            rendered = Rendered(urls=[(n, url) for n, url, _ in pages.outline()], whole=list(range(len(pages))))
+        whole = render_whole(state.theme, pages, rendered.whole, output)
     finally:
         state.rendering = None
-        gc.unfreeze()  # `mkdocs serve` builds again in this process: let the last build's objects go
-    urls = [url for _, url in sorted(rendered)]
+        # The build is over. `mkdocs build` exits next, and Python's last collection would walk every object
+        # the build made (~0.2 s at 10,000 vehicles) to free what the exit frees anyway; `mkdocs serve`
+        # unfreezes them when it builds again (on_config).
+        gc.freeze()
+    urls = [url for _, url in sorted(rendered.urls)]
     published = sum(len(variants) for variants in state.variants.values())
-    add_to_sitemap(site_dir, [config.site_url + url for url in urls] if config.site_url else [])
+    add_to_sitemap(Path(config.site_dir), [config.site_url + url for url in urls] if config.site_url else [])
     log.info(
-        "carjunction: rendered %d pages with %d process(es) and published %d photo variants in %.2f s",
+        "carjunction: rendered %d pages (%d whole) with %d process(es) and published %d photo variants in %.2f s",
         len(urls),
+        whole,
         workers,
         published,
         time.perf_counter() - state.started,
     )
 
 
-class RenderProcesses:
-    """Forked children that render the generated pages; they inherit the loaded theme, nav and catalogue.
+def on_build_error(error: Exception) -> None:
+    stop_rendering()
 
-    Started in on_env, collected in on_post_build; only the rendered URLs come back. Daemons: a build
-    that fails in between does not wait for them.
-    """
 
-    def __init__(self, workers: int) -> None:
-        fork = multiprocessing.get_context("fork")
-        self.workers = workers
-        self._queue = fork.SimpleQueue()
-        self._processes = [fork.Process(target=self._child, args=(k,), daemon=True) for k in range(workers)]
-        for process in self._processes:
-            process.start()
-
-    def _child(self, index: int) -> None:
-        try:
-            self._queue.put(render_part((index, self.workers)))
-        except Exception as error:  # reported by the parent, which fails the build
-            self._queue.put(f"{type(error).__name__}: {error}")
-            raise
-
-    def results(self) -> list[tuple[int, str]]:
-        parts = [self._queue.get() for _ in self._processes]
-        for process in self._processes:
-            process.join()
-        failed = [part for part in parts if isinstance(part, str)]
-        if failed or any(process.exitcode for process in self._processes):
-            raise PluginError("carjunction hooks: rendering vehicle pages failed: " + "; ".join(failed))
-        return [page for part in parts for page in part]
+def stop_rendering() -> None:
+    if state.rendering is not None:
+        state.rendering.stop()
+        state.rendering = None
 
 
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
@@ -232,126 +237,6 @@ def available_workers() -> int:
 def forced_workers() -> int:
     forced = os.environ.get("CARJUNCTION_RENDER_WORKERS", "")
     return int(forced) if forced.isdigit() else 0
-
-
-def render_part(part: tuple[int, int]) -> list[tuple[int, str]]:
-    """Render every ``count``-th generated page from the ``index``-th; returns their numbers and URLs."""
-    index, count = part
-    assert state.env is not None and state.nav is not None and state.files is not None  # noqa: S101 - checked above
-    config = state.config
-    site_dir = Path(config.site_dir)
-    # Listed once: Files.documentation_pages() walks every file, photos included; per page it would be quadratic.
-    renderer = PageRenderer(state.nav, state.files.documentation_pages(), WithoutSiteSearch(config))
-    # The templates do not change during a build: skip Jinja's per-include check of each file's mtime.
-    state.env.auto_reload = False
-    templates: dict[str, Template] = {}
-    urls = []
-    pages = state.build.pages
-    # The generator makes only this process's share; any other collection is split here.
-    mine = pages.share(index, count) if isinstance(pages, Pages) else list(enumerate(pages))[index::count]
-    made: set[str] = set()
-    root = str(site_dir)
-    for number, generated in mine:
-        urls.append((number, generated.url))
-        source = File.generated(config, generated.url.rstrip("/") + ".md", content="")
-        template = templates.get(generated.template) or templates.setdefault(
-            generated.template, state.env.get_template(generated.template)
-        )
-        target = f"{root}/{source.dest_uri}"  # strings, not pathlib: this runs once per vehicle
-        folder = target.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)  # noqa: PTH103 - plain strings in this loop
-            made.add(folder)
-        with open(target, "wb") as page_file:  # noqa: PTH123 - plain strings in this loop
-            page_file.write(renderer.render(template, source, generated).encode())
-        # Each process links the photo variants of its own vehicles, into the folders it has just made.
-        publish_variants(state.variants.get(generated.url, ()), site_dir, made)
-    return urls
-
-
-class PageRenderer:
-    """Generated pages as the theme renders them, through one shared shell per template and folder.
-
-    The first ``CHECKED_PAGES`` pages of each shell are also rendered whole and compared; a shell that
-    gives other bytes is dropped with a warning (an error under ``mkdocs build --strict``) and its pages
-    are rendered whole. ``CARJUNCTION_PAGE_SHELL=0`` renders every page whole: the tests' reference.
-    """
-
-    CHECKED_PAGES = 2
-
-    def __init__(self, nav: Navigation, documents: Sequence[File], config: Any) -> None:
-        self.nav, self.documents, self.config = nav, documents, config
-        self.enabled = os.environ.get("CARJUNCTION_PAGE_SHELL", "1") != "0"
-        self.shells: dict[tuple[str, str], PageShell | None] = {}
-        self.checks_left: dict[tuple[str, str], int] = {}
-        self.folder_contexts: dict[str, dict[str, Any]] = {}
-
-    def context(self, page: Page, item: Any, folder: str | None = None) -> dict[str, Any]:
-        """The theme's context for ``page``; with ``folder``, made once for the folder (its links are relative)."""
-        shared = self.folder_contexts.get(folder) if folder is not None else None
-        if shared is None:
-            shared = dict(get_context(self.nav, self.documents, self.config, page))
-            shared["config"] = self.config
-            shared["stock"] = state.build.summary
-            if folder is not None:
-                self.folder_contexts[folder] = shared
-        return {**shared, "page": page, "item": item}
-
-    def page(self, title: str, description: str, source: File) -> Page:
-        page = Page(title, source, state.config)
-        page.meta = {"description": description, "hide": ["navigation", "toc"]}
-        return page
-
-    def render(self, template: Template, source: File, generated: Any) -> str:
-        # Material prints the title and description unescaped; they hold staff-typed text.
-        title, description = str(escape(generated.title)), str(escape(generated.description))
-        page = self.page(title, description, source)
-        folder = source.dest_uri.rpartition("/")[0].rpartition("/")[0]
-        context = self.context(page, PageData(generated.data), folder if self.enabled else None)
-        fields = {"title": title, "description": description, "canonical": page.canonical_url or ""}
-        # An empty field would also drop the theme's tag around it: such a page is rendered whole.
-        if not self.enabled or not all(fields.values()):
-            return template.render(context)
-        key = (generated.template, folder)
-        if key not in self.shells:
-            self.shells[key] = self.split(template, source, folder, bool(page.canonical_url))
-            self.checks_left[key] = self.CHECKED_PAGES
-        shell = self.shells[key]
-        if shell is None:
-            return template.render(context)
-        html = shell.render(context, fields)
-        if self.checks_left[key]:
-            self.checks_left[key] -= 1
-            whole = template.render(context)
-            if whole != html:
-                log.warning("carjunction: the shared page shell of %s differs from the theme on %s", *key)
-                self.shells[key] = None
-                return whole
-        return html
-
-    def split(self, template: Template, source: File, folder: str, canonical: bool) -> PageShell | None:
-        page = self.page(mark("title"), mark("description"), source)
-        if canonical:
-            page.canonical_url = mark("canonical")
-        try:
-            return PageShell.split(template, self.context(page, None, folder))
-        except ShellError as error:
-            log.warning("carjunction: %s; its pages are rendered whole", error)
-            return None
-
-
-class PageData(dict[str, Any]):
-    """A generated page's data as the templates read it (``item.title``).
-
-    Jinja tries an attribute before a key; on a plain dict every read raised and caught an
-    AttributeError first, a few percent of rendering 10,000 pages.
-    """
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 def add_to_sitemap(site_dir: Path, urls: list[str]) -> None:

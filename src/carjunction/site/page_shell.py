@@ -6,7 +6,8 @@ to the folder. Rendering that shell once and filling in each page's own parts sa
 a page. What a page owns:
 
 - its template's own blocks named in ``PAGE_BLOCKS`` (the template must define ``htmltitle`` and
-  ``content``, so no parent's filter ever sees a mark), rendered per page with the page's context;
+  ``content``, so no parent's filter ever sees a mark), rendered per page with the page's context
+  (``page_parts``);
 - the fields in ``PAGE_FIELDS`` (title, description, canonical URL), which the theme prints as given.
 
 The shell is rendered with a mark in each of those places and with an ``item`` that refuses to be read,
@@ -41,21 +42,23 @@ def mark(name: str) -> str:
 SLOT = re.compile("\x00([a-z:_]+)\x00")
 
 
-class NoPageData:
-    """Stands for ``item`` while the shell renders: reading it there means the shell is not shared."""
+class Unreadable:
+    """Stands for what a shared part must not read: ``item`` in the shell, or the site's navigation in a page's
+    own blocks (rendered before MkDocs has made it). Reading it raises ShellError with ``reason``."""
 
-    def __init__(self, template: str) -> None:
-        self._template = template
+    def __init__(self, reason: str) -> None:
+        self._reason = reason
 
     def _refuse(self, *_: object) -> NoReturn:
-        raise ShellError(f"{self._template} uses the page's data outside its blocks {', '.join(PAGE_BLOCKS)}")
+        raise ShellError(self._reason)
 
     __getattr__ = __getitem__ = __iter__ = __bool__ = __len__ = __str__ = _refuse
 
 
 @dataclass(frozen=True)
 class PageShell:
-    template: Template
+    """The theme's page as text between slots; plain strings, so it can be sent to another process."""
+
     pieces: tuple[str, ...]  # the shell's text between slots; one more than slots
     slots: tuple[str, ...]  # "block:<name>" or a name from PAGE_FIELDS
 
@@ -66,7 +69,8 @@ class PageShell:
         missing = [block for block in REQUIRED_BLOCKS if block not in template.blocks]
         if missing:
             raise ShellError(f"{name} must define its own {' and '.join(missing)} block(s) to be shared")
-        page_context = template.new_context({**context, "item": NoPageData(name)})
+        outside = Unreadable(f"{name} uses the page's data outside its blocks {', '.join(PAGE_BLOCKS)}")
+        page_context = template.new_context({**context, "item": outside})
         for block in PAGE_BLOCKS:
             if block in template.blocks:
                 page_context.blocks[block] = [marked(f"block:{block}")]
@@ -82,23 +86,31 @@ class PageShell:
         unknown = set(slots) - known
         if unknown:
             raise ShellError(f"{name}: unexpected marks {sorted(unknown)} in the shell")
-        return cls(template, pieces, slots)
+        return cls(pieces, slots)
 
-    def render(self, context: Mapping[str, Any], fields: Mapping[str, str]) -> str:
-        """The page whose context and field values are given; equal to the template's whole rendering."""
-        blocks: dict[str, str] = {}
-        page_context = self.template.new_context(dict(context))
+    def fill(self, parts: Mapping[str, str]) -> str:
+        """The page whose own parts (``page_parts`` and its fields) are given: the template's whole rendering."""
         out = [self.pieces[0]]
         for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
-            if slot.startswith("block:"):
-                if slot not in blocks:
-                    block = self.template.blocks[slot[6:]]
-                    blocks[slot] = "".join(block(page_context))
-                out.append(blocks[slot])
-            else:
-                out.append(fields[slot])
+            out.append(parts[slot])
             out.append(piece)
         return "".join(out)
+
+
+def page_parts(template: Template, context: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, str]:
+    """A page's own parts: its template's PAGE_BLOCKS rendered with ``context``, and its PAGE_FIELDS."""
+    page_context = template.new_context(dict(context))
+    try:
+        blocks = {
+            f"block:{name}": "".join(template.blocks[name](page_context))
+            for name in PAGE_BLOCKS
+            if name in template.blocks
+        }
+    except ShellError:
+        raise
+    except Exception as error:  # e.g. super() in a page block: its parent is only known to a whole rendering
+        raise ShellError(f"{template.name}: its own blocks cannot be rendered alone: {error}") from error
+    return {**blocks, **fields}
 
 
 def marked(slot: str) -> Any:

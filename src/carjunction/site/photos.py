@@ -11,14 +11,14 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from carjunction.catalogue import Vehicle
-from carjunction.file_memo import FileMemo, file_stamp
+from carjunction.file_memo import FileMemo, Stamp, file_stamp
 from carjunction.site.settings import Photo, variant_widths
 from carjunction.site.vehicle_pages import PhotoKey, variant_url
 
@@ -31,11 +31,12 @@ VEHICLES_DIR = "vehicles"
 class PreparedPhotos:
     photos: dict[PhotoKey, Photo]
     # (cached variant, path under the site root) for every variant to publish
-    variants: list[tuple[Path, str]]
+    variants: list[tuple[str, str]]
 
 
-def content_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+def content_hash(path: str | Path) -> str:
+    with open(path, "rb") as original:  # noqa: PTH123 - a plain string path, as the build's loop has it
+        return hashlib.sha256(original.read()).hexdigest()[:32]
 
 
 def make_variants(original: Path, digest: str, cache_dir: Path) -> Photo:
@@ -69,9 +70,12 @@ def make_variants_ahead(originals: Iterable[Path], cache_dir: Path) -> int:
     return count
 
 
-def known_digest(original: Path, digests: FileMemo) -> str:
-    """The original's content hash, from ``digests`` while the file is unchanged (else read and recorded)."""
-    stamp = file_stamp(original)
+def known_digest(original: str, digests: FileMemo, stamp: Stamp | None = None) -> str:
+    """The original's content hash, from ``digests`` while the file is unchanged (else read and recorded).
+
+    ``stamp`` is the file's, if the caller has just taken it.
+    """
+    stamp = stamp or file_stamp(original)
     known, digest = digests.get(original, stamp)
     if not known:
         digest = content_hash(original)
@@ -79,32 +83,43 @@ def known_digest(original: Path, digests: FileMemo) -> str:
     return str(digest)
 
 
-def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path) -> PreparedPhotos:
+def prepare_photos(
+    vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path, stamps: Mapping[str, Stamp] | None = None
+) -> PreparedPhotos:
+    """Each photo's facts and variants, made where the cache lacks them; ``stamps`` are the originals' stamps
+    by path, as the catalogue's loading took them (see ``check_vehicle``), so they are not taken twice."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     photos: dict[PhotoKey, Photo] = {}
-    variants: list[tuple[Path, str]] = []
+    variants: list[tuple[str, str]] = []
     seen: dict[str, Photo] = {}  # one photo used by several vehicles is read once
     # Hashing every original on every build would read every photo: gigabytes for a real stock.
     digests = FileMemo(cache_dir / "originals.pickle", kind=DIGESTS_KIND)
+    # Plain strings in this loop: it runs once per photo, and pathlib's objects were most of its cost.
+    originals, cache = str(content_dir / VEHICLES_DIR), str(cache_dir)
     for vehicle in vehicles:
-        folder = content_dir / VEHICLES_DIR / vehicle.stock_no
         for name in vehicle.photos:
-            original = folder / name
-            digest = known_digest(original, digests)
-            photo = seen.get(digest) or seen.setdefault(digest, make_variants(original, digest, cache_dir))
+            original = f"{originals}/{vehicle.stock_no}/{name}"
+            digest = known_digest(original, digests, (stamps or {}).get(original))
+            photo = seen.get(digest) or seen.setdefault(digest, make_variants(Path(original), digest, cache_dir))
             photos[(vehicle.stock_no, name)] = photo
             variants += [
-                (cached_variant(cache_dir, digest, w), variant_url(vehicle.stock_no, name, w)) for w in photo.widths
+                (f"{cache}/{variant_name(digest, w)}", variant_url(vehicle.stock_no, name, w)) for w in photo.widths
             ]
     digests.save()
     return PreparedPhotos(photos=photos, variants=variants)
 
 
+def variant_name(digest: str, width: int) -> str:
+    return f"{digest}-q{QUALITY}-{width}.webp"
+
+
 def cached_variant(cache_dir: Path, digest: str, width: int) -> Path:
-    return cache_dir / f"{digest}-q{QUALITY}-{width}.webp"
+    return cache_dir / variant_name(digest, width)
 
 
-def publish_variants(variants: Iterable[tuple[Path, str]], site_dir: Path, made: set[str] | None = None) -> int:
+def publish_variants(
+    variants: Iterable[tuple[str | Path, str]], site_dir: str | Path, made: set[str] | None = None
+) -> int:
     """Hard-link (or copy, across file systems) each variant into the site; returns how many.
 
     ``made`` holds folders known to exist (the build's page folders, as strings); it is added to.

@@ -12,6 +12,8 @@ from carjunction.site.words import grouped, measure, phrase, slug, vehicle_facts
 
 VEHICLES_URL = "vehicles/"
 STOCK_URL = "stock/"
+VEHICLE_TEMPLATE = "vehicle.html"
+MAKE_TEMPLATE = "stock-make.html"
 
 PhotoKey = tuple[str, str]
 
@@ -145,7 +147,7 @@ def vehicle_page(
     largest = [p["url"] for p in shown]
     return GeneratedPage(
         url=vehicle_url(vehicle),
-        template="vehicle.html",
+        template=VEHICLE_TEMPLATE,
         title=facts["title"],
         description=phrase(labels, "vehicle_description", **facts),
         data={
@@ -196,7 +198,7 @@ def make_page(
     labels = settings.labels
     return GeneratedPage(
         url=make_url(make),
-        template="stock-make.html",
+        template=MAKE_TEMPLATE,
         title=phrase(labels, "make_title", make=make),
         description=phrase(labels, "make_description", make=make, count=len(vehicles)),
         data={"make": make, "cards": [card(v, labels, photos) for v in vehicles]},

@@ -25,7 +25,9 @@ print(pstats.Stats(profile).total_calls)
 """
 
 
-def build_calls(size: int, work: Path) -> int:
+def build_calls(size: int, tmp_path: Path) -> int:
+    # Each size in a folder of its own, so each build starts with empty caches (photos, compiled templates)
+    work = tmp_path / str(size)
     content = make_stock(size, seed=size, out=work / f"content-{size}")
     config = config_for_content(content, work)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARJUNCTION_RENDER_WORKERS": "1"}

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -49,6 +49,7 @@ from carjunction.site.settings import SiteSettings, load_site_data
 log = logging.getLogger("mkdocs.carjunction")
 CACHE_DIR = ".cache/photos"
 PARSED_CACHE = ".cache/catalogue/parsed.pickle"
+TEMPLATE_CACHE = ".cache/templates"
 
 
 @dataclass
@@ -103,7 +104,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # (it was ~6% of a 10,000-vehicle build), and forked render processes from copying its pages to do so.
     gc.freeze()
     # The theme's environment as MkDocs makes it: a page's own parts need no navigation, so they can start now.
-    state.maker = PartsMaker(config.theme.get_env(), WithoutSiteSearch(config), build.summary)
+    theme = config.theme.get_env()
+    theme.bytecode_cache = compiled_templates(config)
+    state.maker = PartsMaker(theme, WithoutSiteSearch(config), build.summary)
     workers = render_workers(len(state.pages))
     if workers > 1 and shells_enabled():
         # A large stock starts rendering now, while MkDocs walks the docs folder and builds its own pages.
@@ -129,6 +132,13 @@ def parsed_cache(config: MkDocsConfig) -> FileMemo | None:
     return FileMemo(Path(config.config_file_path).parent / PARSED_CACHE, kind=PARSED_KIND)
 
 
+def compiled_templates(config: MkDocsConfig) -> FileSystemBytecodeCache:
+    """The theme's templates compiled by earlier builds, beside the photo cache; Jinja checks each one's source."""
+    folder = Path(config.config_file_path).parent / TEMPLATE_CACHE
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
 def shells_enabled() -> bool:
     """``CARJUNCTION_PAGE_SHELL=0`` renders every generated page whole, in one process: the tests' reference."""
     return os.environ.get("CARJUNCTION_PAGE_SHELL", "1") != "0"
@@ -149,6 +159,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """The theme and navigation are ready: make the page shells, and send them to the render processes."""
     if state.maker is None or state.nav is None or state.pages is None:
         raise PluginError("carjunction hooks: on_env came before on_config and on_nav")
+    env.bytecode_cache = state.maker.env.bytecode_cache  # MkDocs' own pages use the same templates
     state.theme = ThemePages(env, state.nav, files.documentation_pages(), state.maker)
     if shells_enabled():
         state.shells = state.theme.shells(state.pages)

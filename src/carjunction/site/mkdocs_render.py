@@ -72,17 +72,26 @@ class WithoutSiteSearch:
 
 
 class PageData(dict[str, Any]):
-    """A generated page's data as the templates read it (``item.title``).
+    """A generated page's data as the templates read it (``item.title``, ``photo.src`` in ``item.photos``).
 
     Jinja tries an attribute before a key; on a plain dict every read raised and caught an
     AttributeError first, a few percent of rendering 10,000 pages.
     """
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> PageData:
+        """``data``, with the records in its lists (a vehicle's photos, a make's cards) read the same way."""
+        return cls({key: records(value) if type(value) is list else value for key, value in data.items()})
 
     def __getattr__(self, name: str) -> Any:
         try:
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def records(values: list[Any]) -> list[Any]:
+    return [PageData(value) if type(value) is dict else value for value in values]
 
 
 class MadeParts(NamedTuple):
@@ -126,7 +135,7 @@ class PartsMaker:
         if key in self.refused or not title or not description:
             return made
         fields = {"title": title, "description": description, "canonical": page.canonical_url or ""}
-        context = {**self.folder_context(key, page), "page": page, "item": PageData(generated.data)}
+        context = {**self.folder_context(key, page), "page": page, "item": PageData.of(generated.data)}
         try:
             return made._replace(parts=page_parts(self.template(generated.template), context, fields))
         except ShellError as error:
@@ -168,7 +177,7 @@ class ThemePages:
     def whole(self, generated: GeneratedPage) -> str:
         title, description = str(escape(generated.title)), str(escape(generated.description))
         page = self.maker.page(generated.url, title, description)
-        context = self.context(shell_key(generated.template, generated.url), page, PageData(generated.data))
+        context = self.context(shell_key(generated.template, generated.url), page, PageData.of(generated.data))
         return self.env.get_template(generated.template).render(context)
 
     def shells(self, pages: Pages) -> Shells:

@@ -43,7 +43,11 @@ def vehicle_facts(labels: Labels, vehicle: Vehicle) -> dict[str, str]:
     }
 
 
+SPACES = re.compile(r"\s{2,}")
+SPACE_BEFORE_STOP = re.compile(r"\s+([,.])")
+
+
 def phrase(labels: Labels, key: str, **facts: object) -> str:
     # A missing grade leaves a double space or a space before a comma; tidy both.
     text = labels.text[key].format(**facts)
-    return re.sub(r"\s+([,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    return SPACE_BEFORE_STOP.sub(r"\1", SPACES.sub(" ", text)).strip()

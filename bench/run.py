@@ -143,8 +143,8 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         "|---|---|---|---|",
         f"| build {big['vehicles']:,} vehicles, ours / Hugo (rebuild: photo and parsed-YAML caches warm) | "
         f"{big['seconds']:.1f} s / {hugo_seconds:.1f} s = **{ratio:.2f}** | ≤ 1.0 | {'yes' if ratio <= 1 else 'no'} |",
-        f"| … every YAML file parsed afresh (one run) | {fresh:.1f} s / {hugo_seconds:.1f} s "
-        f"= {fresh / hugo_seconds:.2f} | ≤ 1.0 | {'yes' if fresh <= hugo_seconds else 'no'} |",
+        f"| … first build: no parsed-YAML cache, every file parsed afresh | {fresh:.1f} s / {hugo_seconds:.1f} s "
+        f"= **{fresh / hugo_seconds:.2f}** | ≤ 1.0 | {'yes' if fresh <= hugo_seconds else 'no'} |",
         f"| vehicle page first view, gzip (no photos) | {kb(vehicle_weight['gzip'])} | ≤ 80 KB | "
         f"{'yes' if vehicle_weight['gzip'] <= 80 * 1024 else 'no'} |",
         f"| … of which the page's own HTML/CSS/JS | {kb(vehicle_weight['own_gzip'])} | ≤ 20 KB | "
@@ -184,13 +184,20 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
             f"{1000 * row['seconds'] / row['vehicles']:.2f} | "  # type: ignore[operator]
             f"{row['peak_mb']:.0f} MB | {row['site_mb']:.0f} MB | {hugo} |"
         )
+        if "fresh_parse_seconds" in row:
+            lines.append(
+                f"| … parsed afresh | {row['fresh_parse_seconds']:.1f} "
+                f"({', '.join(map(str, row['fresh_parse_all_seconds']))}) | | | | | |"  # type: ignore[call-overload]
+            )
     lines += [
         "",
         "Ours is `mkdocs build` of the whole site (hand-written pages, search index, stock index, feed, photo",
         "variants hard-linked from `.cache/photos`, vehicle and per-make pages rendered in forked processes).",
         "Hugo builds only the vehicle pages from the same YAML with `bench/hugo/layouts` (same fields, a",
         "minimal header/footer, no photo processing): `bench/hugo_site.py`. Runs of the two alternate, each",
-        "into a folder of its own, after one untimed run of each; `bench/measure_build.py` says why.",
+        "into a folder of its own, after one untimed run of each; `bench/measure_build.py` says why. The",
+        "runs parsed afresh (`CARJUNCTION_PARSE_CACHE=0`: as a first build, or CI on a fresh checkout) alternate",
+        "with them too.",
         "",
         "## Page weight (built real site, Chromium at 412×823, DPR 1.75; photos and /api excluded; gzip -6)",
         "",

@@ -15,9 +15,9 @@ def build_site(
 ) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of ``config`` into ``site_dir``; raises with MkDocs' output when it fails."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)]
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-f", str(config)]
-        + ["-d", str(site_dir)],
+        [*command, "--strict"] if strict else command,
         capture_output=True,
         text=True,
         env=env,

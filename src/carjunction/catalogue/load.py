@@ -24,12 +24,11 @@ from carjunction.catalogue.company import Company
 from carjunction.catalogue.ports import Shipping
 from carjunction.catalogue.problems import CatalogueError, Problem, problems_from, shown
 from carjunction.catalogue.vehicle import Vehicle
+from carjunction.catalogue.yaml_data import SafeLoader, load_data
 from carjunction.file_memo import FileMemo, Stamp, file_stamp, stamp_of
 
-# libyaml is about ten times faster than the pure-Python parser; at 10,000 files it matters.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # What a memo of parsed vehicle files holds (see carjunction.file_memo): another parser starts it afresh.
-PARSED_KIND = ("parsed-yaml", 1, yaml.__version__, SafeLoader.__name__)
+PARSED_KIND = ("parsed-yaml", 2, yaml.__version__, SafeLoader.__name__)
 
 VEHICLES_DIR = "vehicles"
 SHIPPING_FILE = "shipping/ports.yaml"
@@ -71,12 +70,12 @@ def read_yaml(path: str | Path, shown_as: str) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError:
         return None, [Problem(shown_as, None, "is not UTF-8 text; save it as UTF-8")]
     try:
-        return yaml.load(text, Loader=SafeLoader), []  # noqa: S506 - a safe loader
+        return load_data(text), []
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         return None, [Problem(shown_as, None, f"is not valid YAML: {where}{error.problem}")]
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError, OverflowError) as error:  # the last two from PyYAML's own constructor
         return None, [Problem(shown_as, None, f"is not valid YAML: {error}")]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from carjunction.catalogue.load import SafeLoader
+from carjunction.catalogue.yaml_data import SafeLoader
 
 PHOTOS_KEY = re.compile(r"^photos:(?P<value>[^#\n]*?)(?P<comment>\s+#[^\n]*)?$")
 # A line that still belongs to a top-level key's block value: indented, or a '- item' at column 0.

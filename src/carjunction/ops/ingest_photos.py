@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from carjunction.catalogue.load import SafeLoader
+from carjunction.catalogue.yaml_data import SafeLoader
 from carjunction.ops.edit_yaml import replace_photos, write_atomically
 from carjunction.ops.progress import Progress
 

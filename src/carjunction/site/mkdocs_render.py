@@ -324,6 +324,9 @@ class RenderProcesses:
             urls=[url for part in parts for url in part.urls], whole=[n for part in parts for n in part.whole]
         )
 
+    def running(self) -> int:
+        return sum(process.is_alive() for process in self._processes)
+
     def stop(self) -> None:
         for sender in self._senders:
             sender.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from carjunction.catalogue import load, load_vehicles
+from carjunction.file_memo import FileMemo, Stamp
 from tests.factories import TODAY, vehicle_data, write_vehicle
 
 CASES: list[tuple[dict[str, object], str]] = [
@@ -113,7 +114,7 @@ def test_parsing_in_forked_processes_finds_the_same_vehicles_and_problems(
 ) -> None:
     # Given a stock of good files, broken files, a .yml file and a file named for another stock number
     for number in range(12):
-        write_vehicle(tmp_path, vehicle_data(price_usd=1000 + number))
+        write_vehicle(tmp_path, vehicle_data(price_usd=1000 + number, photos=["01.jpg", "02.jpg"][: number % 3]))
     write_vehicle(tmp_path, vehicle_data(price_usd=0))
     write_vehicle(tmp_path, vehicle_data(doors=9))
     (tmp_path / "broken.yaml").write_text("make: [Toyota\n", encoding="utf-8")
@@ -122,11 +123,23 @@ def test_parsing_in_forked_processes_finds_the_same_vehicles_and_problems(
     write_vehicle(tmp_path, twin)
     write_vehicle(tmp_path, twin, name="ZZ-copy")
     # When it is loaded in one process, and again in three forked ones (the size threshold lowered for the test)
-    alone = load_vehicles(tmp_path, today=TODAY)
+    # (the forked processes also keeping the parsed files in a memo)
+    alone_stamps: dict[str, Stamp] = {}
+    alone = load_vehicles(tmp_path, today=TODAY, photo_stamps=alone_stamps)
     monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    forked = load_vehicles(tmp_path, today=TODAY, workers=3)
-    # Then both give the same vehicles in the same order and the same problems
+    forked_stamps: dict[str, Stamp] = {}
+    memo = tmp_path.parent / "parsed.pickle"
+    forked = load_vehicles(
+        tmp_path, today=TODAY, workers=3, parsed=FileMemo(memo, kind=("test",)), photo_stamps=forked_stamps
+    )
+    # Then both give the same vehicles in the same order, the same problems and the same photos found
     assert [v.model_dump() for v in forked[0]] == [v.model_dump() for v in alone[0]]
     assert [str(p) for p in forked[1]] == [str(p) for p in alone[1]]
     assert len(alone[0]) == 13
     assert len(alone[1]) == 5
+    assert forked_stamps == alone_stamps
+    assert len(alone_stamps) == 12  # four vehicles with one photo, four with two
+    # and a load from the memo the processes filled finds the same again
+    again = load_vehicles(tmp_path, today=TODAY, parsed=FileMemo(memo, kind=("test",)))
+    assert [v.model_dump() for v in again[0]] == [v.model_dump() for v in alone[0]]
+    assert [str(p) for p in again[1]] == [str(p) for p in alone[1]]

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from carjunction.catalogue import PARSED_KIND, load_vehicles
+from carjunction.catalogue.load import kept_form
 from carjunction.file_memo import FileMemo, file_stamp
 from tests.factories import TODAY, vehicle_data, write_vehicle
 
@@ -37,7 +38,7 @@ def test_cached_data_is_used_only_while_the_file_is_unchanged(tmp_path: Path) ->
     stock.mkdir()
     path = write_vehicle(stock, vehicle_data(price_usd=1000))
     cache = FileMemo(tmp_path / "parsed.pickle", PARSED_KIND)
-    cache.put(path, file_stamp(path), {**vehicle_data(price_usd=7777), "stock_no": path.stem})
+    cache.put(path, file_stamp(path), kept_form({**vehicle_data(price_usd=7777), "stock_no": path.stem}))
     cache.save()
     # When loaded, Then the cached data stands in for the file (it was not parsed again)
     assert (

@@ -103,3 +103,10 @@ def test_a_staff_typo_in_a_date_is_a_problem_of_that_file_not_a_crash(tmp_path: 
     assert [str(p) for p in problems] == [
         f"vehicles/{path.name}: is not valid YAML: line {line}, column 8: month must be in 1..12"
     ]
+
+
+def test_a_remembered_scalar_still_reads_by_its_quoting() -> None:
+    # The loader remembers how "12" resolved when plain; quoted, the same text is still text
+    assert load_data("a: 12\n") == {"a": 12}
+    assert load_data("a: '12'\n") == {"a": "12"}
+    assert load_data("a: 12\n") == {"a": 12}

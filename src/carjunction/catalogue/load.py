@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import pickle
 import stat
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +29,7 @@ from carjunction.catalogue.yaml_data import SafeLoader, load_data
 from carjunction.file_memo import FileMemo, Stamp, file_stamp, stamp_of
 
 # What a memo of parsed vehicle files holds (see carjunction.file_memo): another parser starts it afresh.
-PARSED_KIND = ("parsed-yaml", 2, yaml.__version__, SafeLoader.__name__)
+PARSED_KIND = ("parsed-yaml-pickled", 3, yaml.__version__, SafeLoader.__name__)
 
 VEHICLES_DIR = "vehicles"
 SHIPPING_FILE = "shipping/ports.yaml"
@@ -162,10 +163,10 @@ def load_vehicles(
 ) -> tuple[list[Vehicle], list[Problem]]:
     """All valid vehicles in ``directory``, sorted by stock number, and every problem found.
 
-    Files ``parsed`` already holds unchanged are not parsed again; with ``workers`` > 1 and many files
-    to parse, they are parsed in that many forked processes (parsing is most of the cost, and each file
-    is independent). Every vehicle is validated here, in file order; ``photo_stamps`` gets the stamp of
-    every photo found (see ``check_vehicle``).
+    Every vehicle is validated, in file order. Files ``parsed`` holds unchanged are not parsed again; with
+    ``workers`` > 1 and many files to parse, they are parsed and checked in that many forked processes
+    (parsing is most of the cost, and each file is independent). ``photo_stamps`` gets the stamp of every
+    photo found (see ``check_vehicle``).
     """
     # Names and plain strings, not Path objects: at 10,000 vehicles, sorting and relativising those showed.
     with os.scandir(directory) if directory.is_dir() else nullcontext(()) as listing:
@@ -176,8 +177,8 @@ def load_vehicles(
     files = {
         name: (f"{folder}/{name}", prefix + name) for name, is_file in entries if is_file and suffix(name) == ".yaml"
     }
-    texts = parse_files(list(files.values()), workers, parsed)
-    today = today or dt.date.today()
+    check = FileCheck(root=root, today=today or dt.date.today(), keep_data=parsed is not None)
+    checked = check_files(list(files.values()), check, workers, parsed)
     problems: list[Problem] = []
     vehicles: list[tuple[Vehicle, str]] = []
     for name, _ in entries:
@@ -186,15 +187,12 @@ def load_vehicles(
         if name not in files:
             continue
         path, shown_as = files[name]
-        data, found = texts[path]
-        vehicle, found = (
-            (None, found)
-            if found
-            else check_vehicle(path, data, shown_as, root=root, today=today, photo_stamps=photo_stamps)
-        )
-        problems.extend(found)
-        if vehicle is not None:
-            vehicles.append((vehicle, shown_as))
+        result = checked[path]
+        problems.extend(result.problems)
+        if photo_stamps is not None:
+            photo_stamps.update(result.photo_stamps)
+        if result.vehicle is not None:
+            vehicles.append((result.vehicle, shown_as))
     problems.extend(duplicate_problems(vehicles))
     return sorted((v for v, _ in vehicles), key=lambda v: v.stock_no), problems
 
@@ -208,43 +206,76 @@ def suffix_split(name: str) -> tuple[str, str]:
     return os.path.splitext(name)  # noqa: PTH122 - a name, not a path
 
 
-def parse_files(
-    files: list[tuple[str, str]], workers: int, parsed: FileMemo | None
-) -> dict[str, tuple[Any, list[Problem]]]:
-    """Each file's parsed data and parse problems, from ``parsed`` where the file is unchanged.
+@dataclass(frozen=True)
+class CheckedFile:
+    """One vehicle file, read and checked."""
 
-    ``files`` are (path, the path as problems show it).
-    """
-    texts: dict[str, tuple[Any, list[Problem]]] = {}
+    vehicle: Vehicle | None  # None when the file has problems
+    problems: list[Problem]
+    parsed: bool = False  # whether the file is valid YAML (then its data may be kept for the next build)
+    # The parsed YAML as pickled bytes, when it is kept: from a checking process to the memo's file and
+    # back, it is unpickled only when a later build uses it.
+    kept: bytes | None = None
+    photo_stamps: dict[str, Stamp] = field(default_factory=dict)
+
+
+def kept_form(data: Any) -> bytes:
+    """Parsed YAML as the memo of parsed files keeps it."""
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """How to check vehicle files: sent along to the processes that check many files in parallel."""
+
+    root: Path | None
+    today: dt.date
+    keep_data: bool
+
+    def data(self, path: str, shown_as: str, data: Any) -> CheckedFile:
+        stamps: dict[str, Stamp] = {}
+        vehicle, problems = check_vehicle(path, data, shown_as, root=self.root, today=self.today, photo_stamps=stamps)
+        return CheckedFile(vehicle, problems, True, kept_form(data) if self.keep_data else None, stamps)
+
+    def file(self, path: str, shown_as: str) -> CheckedFile:
+        data, problems = read_yaml(path, shown_as)
+        return CheckedFile(None, problems) if problems else self.data(path, shown_as, data)
+
+    def files(self, files: list[tuple[str, str]]) -> list[CheckedFile]:
+        return [self.file(path, shown_as) for path, shown_as in files]
+
+
+def check_files(
+    files: list[tuple[str, str]], check: FileCheck, workers: int, parsed: FileMemo | None
+) -> dict[str, CheckedFile]:
+    """Each file (path, the path as problems show it) checked; parsed again only where ``parsed`` lacks it."""
+    checked: dict[str, CheckedFile] = {}
     stamps = {path: file_stamp(path) for path, _ in files} if parsed is not None else {}
     todo = []
     for path, shown_as in files:
-        known, data = parsed.get(path, stamps[path]) if parsed is not None else (False, None)
-        if known:
-            texts[path] = (data, [])
+        known, kept = parsed.get(path, stamps[path]) if parsed is not None else (False, None)
+        if known and isinstance(kept, bytes):
+            # Written only by this loader into the build's own .cache folder.
+            checked[path] = check.data(path, shown_as, pickle.loads(kept))  # noqa: S301
         else:
             todo.append((path, shown_as))
     if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        # Checked there too: the processes send back vehicles, and the parent has no second pass to make.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(parse_some, [todo[k::workers] for k in range(workers)])
+            parts = pool.map(check.files, [todo[k::workers] for k in range(workers)])
         fresh = {
             path: item for k, part in enumerate(parts) for (path, _), item in zip(todo[k::workers], part, strict=True)
         }
     else:
-        fresh = {path: item for (path, _), item in zip(todo, parse_some(todo), strict=True)}
-    texts.update(fresh)
+        fresh = {path: item for (path, _), item in zip(todo, check.files(todo), strict=True)}
+    checked.update(fresh)
     if parsed is not None:
-        for path, (data, found) in fresh.items():
-            if not found:
-                parsed.put(path, stamps[path], data)
+        for path, result in fresh.items():
+            if result.parsed:
+                parsed.put(path, stamps[path], result.kept)
         parsed.keep_only({path for path, _ in files})
         parsed.save()
-    return texts
-
-
-def parse_some(files: list[tuple[str, str]]) -> list[tuple[Any, list[Problem]]]:
-    """One process's share of the files: each one's parsed data and parse problems."""
-    return [read_yaml(path, shown_as) for path, shown_as in files]
+    return checked
 
 
 def load_record(model: type[Record], path: Path, *, root: Path | None = None) -> tuple[Record | None, list[Problem]]:

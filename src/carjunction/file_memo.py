@@ -44,6 +44,10 @@ class FileMemo:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
             self._entries = {}
 
+    def __contains__(self, path: str | Path) -> bool:
+        """Whether a value is held for ``path``, for whatever stamp."""
+        return str(path) in self._entries
+
     def get(self, path: str | Path, stamp: Stamp) -> tuple[bool, Any]:
         entry = self._entries.get(str(path))
         if entry is not None and entry[0] == stamp:

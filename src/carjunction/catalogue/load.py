@@ -216,6 +216,7 @@ class CheckedFile:
     # The parsed YAML as pickled bytes, when it is kept: from a checking process to the memo's file and
     # back, it is unpickled only when a later build uses it.
     kept: bytes | None = None
+    stamp: Stamp | None = None  # the file's, taken before it was read, when its data is kept
     photo_stamps: dict[str, Stamp] = field(default_factory=dict)
 
 
@@ -232,14 +233,16 @@ class FileCheck:
     today: dt.date
     keep_data: bool
 
-    def data(self, path: str, shown_as: str, data: Any) -> CheckedFile:
+    def data(self, path: str, shown_as: str, data: Any, stamp: Stamp | None = None) -> CheckedFile:
         stamps: dict[str, Stamp] = {}
         vehicle, problems = check_vehicle(path, data, shown_as, root=self.root, today=self.today, photo_stamps=stamps)
-        return CheckedFile(vehicle, problems, True, kept_form(data) if self.keep_data else None, stamps)
+        kept = kept_form(data) if self.keep_data else None
+        return CheckedFile(vehicle, problems, True, kept, stamp, stamps)
 
     def file(self, path: str, shown_as: str) -> CheckedFile:
+        stamp = file_stamp(path) if self.keep_data else None  # before reading: a later edit changes it
         data, problems = read_yaml(path, shown_as)
-        return CheckedFile(None, problems) if problems else self.data(path, shown_as, data)
+        return CheckedFile(None, problems) if problems else self.data(path, shown_as, data, stamp)
 
     def files(self, files: list[tuple[str, str]]) -> list[CheckedFile]:
         return [self.file(path, shown_as) for path, shown_as in files]
@@ -250,10 +253,10 @@ def check_files(
 ) -> dict[str, CheckedFile]:
     """Each file (path, the path as problems show it) checked; parsed again only where ``parsed`` lacks it."""
     checked: dict[str, CheckedFile] = {}
-    stamps = {path: file_stamp(path) for path, _ in files} if parsed is not None else {}
     todo = []
     for path, shown_as in files:
-        known, kept = parsed.get(path, stamps[path]) if parsed is not None else (False, None)
+        # Only a file the memo holds is stamped here; the others are stamped where they are read.
+        known, kept = parsed.get(path, file_stamp(path)) if parsed is not None and path in parsed else (False, None)
         if known and isinstance(kept, bytes):
             # Written only by this loader into the build's own .cache folder.
             checked[path] = check.data(path, shown_as, pickle.loads(kept))  # noqa: S301
@@ -271,8 +274,8 @@ def check_files(
     checked.update(fresh)
     if parsed is not None:
         for path, result in fresh.items():
-            if result.parsed:
-                parsed.put(path, stamps[path], result.kept)
+            if result.parsed and result.stamp is not None:
+                parsed.put(path, result.stamp, result.kept)
         parsed.keep_only({path for path, _ in files})
         parsed.save()
     return checked

@@ -15,8 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
 from carjunction.catalogue import Vehicle
 from carjunction.file_memo import FileMemo, Stamp, file_stamp
 from carjunction.site.settings import Photo, variant_widths
@@ -44,6 +42,8 @@ def make_variants(original: Path, digest: str, cache_dir: Path) -> Photo:
     facts_file = cache_dir / f"{digest}.json"
     if facts_file.is_file():
         return Photo.model_validate_json(facts_file.read_text())
+    from PIL import Image  # noqa: PLC0415 - only a build with new photos needs Pillow (~25 ms to import)
+
     with Image.open(original) as image:
         image.load()
         picture = image.convert("RGB")

@@ -212,9 +212,8 @@ class CheckedFile:
 
     vehicle: Vehicle | None  # None when the file has problems
     problems: list[Problem]
-    parsed: bool = False  # whether the file is valid YAML (then its data may be kept for the next build)
-    # The parsed YAML as pickled bytes, when it is kept: from a checking process to the memo's file and
-    # back, it is unpickled only when a later build uses it.
+    # The parsed YAML as pickled bytes, when the file is valid YAML and the memo keeps it: from a checking
+    # process to the memo's file and back, it is unpickled only when a later build uses it.
     kept: bytes | None = None
     stamp: Stamp | None = None  # the file's, taken before it was read, when its data is kept
     photo_stamps: dict[str, Stamp] = field(default_factory=dict)
@@ -237,7 +236,7 @@ class FileCheck:
         stamps: dict[str, Stamp] = {}
         vehicle, problems = check_vehicle(path, data, shown_as, root=self.root, today=self.today, photo_stamps=stamps)
         kept = kept_form(data) if self.keep_data else None
-        return CheckedFile(vehicle, problems, True, kept, stamp, stamps)
+        return CheckedFile(vehicle, problems, kept, stamp, stamps)
 
     def file(self, path: str, shown_as: str) -> CheckedFile:
         stamp = file_stamp(path) if self.keep_data else None  # before reading: a later edit changes it
@@ -274,7 +273,7 @@ def check_files(
     checked.update(fresh)
     if parsed is not None:
         for path, result in fresh.items():
-            if result.parsed and result.stamp is not None:
+            if result.kept is not None and result.stamp is not None:
                 parsed.put(path, result.stamp, result.kept)
         parsed.keep_only({path for path, _ in files})
         parsed.save()

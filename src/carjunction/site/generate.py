@@ -109,12 +109,8 @@ class Pages:
 
     def share(self, index: int, count: int) -> Iterator[tuple[int, GeneratedPage]]:
         """Every ``count``-th page from the ``index``-th, numbered in page order; only those pages are made."""
-        for number, vehicle in enumerate(self._vehicles):
-            if number % count == index:
-                yield number, vehicle_page(vehicle, self._settings, self._photos, self._seller)
-        for number, (make, vehicles) in enumerate(self._makes, start=len(self._vehicles)):
-            if number % count == index:
-                yield number, make_page(make, vehicles, self._settings, self._photos)
+        for number in range(index, len(self), count):
+            yield number, self.page(number)
 
 
 def generate(catalogue: Catalogue, settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> SiteBuild:

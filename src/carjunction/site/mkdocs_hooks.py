@@ -55,7 +55,6 @@ TEMPLATE_CACHE = ".cache/templates"
 @dataclass
 class BuildState:
     build: SiteBuild = field(default_factory=SiteBuild)
-    pages: Pages | None = None  # the build's pages
     # photo variants to publish, by the URL of the vehicle page they sit beside
     variants: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     nav: Navigation | None = None
@@ -64,6 +63,10 @@ class BuildState:
     shells: Shells | None = None
     rendering: RenderProcesses | None = None
     started: float = 0.0
+
+    @property
+    def pages(self) -> Pages | None:
+        return self.build.pages if isinstance(self.build.pages, Pages) else None
 
 
 state = BuildState()
@@ -101,7 +104,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     build = generate(catalogue, settings, prepared.photos)
     if not isinstance(build.pages, Pages):
         raise PluginError("carjunction hooks: the generator's pages are not a Pages collection")
-    state.build, state.pages = build, build.pages
+    state.build = build
     for cached, url in prepared.variants:
         state.variants.setdefault(url.rpartition("/")[0] + "/", []).append((cached, url))
     config.extra["company"] = catalogue.company.model_dump(mode="json")
@@ -113,14 +116,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     theme = config.theme.get_env()
     theme.bytecode_cache = compiled_templates(config)
     state.maker = PartsMaker(theme, WithoutSiteSearch(config), build.summary)
-    workers = render_workers(len(state.pages))
+    workers = render_workers(len(build.pages))
     if workers > 1 and shells_enabled():
         # A large stock starts rendering now, while MkDocs walks the docs folder and builds its own pages.
         state.started = time.perf_counter()
         state.rendering = RenderProcesses(workers, partial(render_in_process, str(config.site_dir)))
     log.info(
         "carjunction: catalogue, photos and data for %d pages ready in %.2f s",
-        len(state.pages),
+        len(build.pages),
         time.perf_counter() - started,
     )
     return config

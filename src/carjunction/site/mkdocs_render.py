@@ -125,11 +125,15 @@ class PartsMaker:
         page.meta = {"description": description, "hide": ["navigation", "toc"]}
         return page
 
-    def make(self, number: int, generated: GeneratedPage) -> MadeParts:
-        key = shell_key(generated.template, generated.url)
+    def page_of(self, generated: GeneratedPage) -> tuple[Page, str, str]:
+        """The MkDocs page of ``generated``, with its escaped title and description."""
         # Material prints the title and description unescaped; they hold staff-typed text.
         title, description = str(escape(generated.title)), str(escape(generated.description))
-        page = self.page(generated.url, title, description)
+        return self.page(generated.url, title, description), title, description
+
+    def make(self, number: int, generated: GeneratedPage) -> MadeParts:
+        key = shell_key(generated.template, generated.url)
+        page, title, description = self.page_of(generated)
         made = MadeParts(number, generated.url, page.file.dest_uri, key, None)
         # An empty field would also drop the theme's tag around it: such a page is rendered whole.
         if key in self.refused or not title or not description:
@@ -146,13 +150,13 @@ class PartsMaker:
         """The theme's context without the navigation; made once per key (its links are relative to the folder)."""
         shared = self.folder_contexts.get(key)
         if shared is None:
-            why = f"{key[0]} reads the site's navigation in its own blocks, which are made before it exists"
-            shared = self.folder_contexts[key] = {
-                **get_context(Unreadable(why), Unreadable(why), self.config, page),  # type: ignore[arg-type]
-                "config": self.config,
-                "stock": self.stock,
-            }
+            why = Unreadable(f"{key[0]} reads the site's navigation in its own blocks, which are made before it exists")
+            shared = self.folder_contexts[key] = self.theme_context(why, why, page)  # type: ignore[arg-type]
         return shared
+
+    def theme_context(self, nav: Navigation, documents: Sequence[File], page: Page) -> dict[str, Any]:
+        """MkDocs' context for ``page``, with the config generated pages see and the stock summary."""
+        return {**get_context(nav, documents, self.config, page), "config": self.config, "stock": self.stock}
 
 
 class ThemePages:
@@ -167,16 +171,11 @@ class ThemePages:
     def context(self, key: Key, page: Page, item: Any) -> dict[str, Any]:
         shared = self.folder_contexts.get(key)
         if shared is None:
-            shared = self.folder_contexts[key] = {
-                **get_context(self.nav, self.documents, self.maker.config, page),
-                "config": self.maker.config,
-                "stock": self.maker.stock,
-            }
+            shared = self.folder_contexts[key] = self.maker.theme_context(self.nav, self.documents, page)
         return {**shared, "page": page, "item": item}
 
     def whole(self, generated: GeneratedPage) -> str:
-        title, description = str(escape(generated.title)), str(escape(generated.description))
-        page = self.maker.page(generated.url, title, description)
+        page, _, _ = self.maker.page_of(generated)
         context = self.context(shell_key(generated.template, generated.url), page, PageData.of(generated.data))
         return self.env.get_template(generated.template).render(context)
 

@@ -154,7 +154,18 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     from botocore.exceptions import ClientError, HTTPClientError  # noqa: PLC0415
     from botocore.exceptions import ConnectionError as BotoConnectionError  # noqa: PLC0415
 
+    from carjunction.api.accepts import allowed_methods  # noqa: PLC0415 - it imports this module
+
     def no_route(_: Exception) -> Response[Any]:
+        # API Gateway sends every method of an ANY route here; a path that exists with other methods is a 405.
+        allowed = allowed_methods(app, app.current_event.path)
+        if allowed:
+            return error_response(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                f"This route takes {', '.join(allowed)}.",
+                headers={"Allow": ", ".join(allowed)},
+            )
         return error_response(HTTPStatus.NOT_FOUND, "no_such_route", "There is no such API route.")
 
     def service_error(error: ServiceError) -> Response[Any]:

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from carjunction.api import cookie
+from carjunction.api.accepts import canonical_content_type, unsupported_body
 from carjunction.api.deps import Deps
 from carjunction.api.errors import MAX_BODY_BYTES, NotSignedIn, error_response, raw_error, register_error_handlers
 from carjunction.api.logic.sign_in import identify_member
@@ -65,7 +66,7 @@ def origin_guard(site_origin: str) -> Callable[[APIGatewayHttpResolver, NextMidd
 
 
 def dispatch(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Refuse oversize and non-UTF-8 bodies before routing, then resolve."""
+    """Refuse oversize and non-UTF-8 bodies, and bodies of a type the route does not take (415), then resolve."""
     body = event.get("body") or ""
     try:
         raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode("utf-8")
@@ -75,6 +76,10 @@ def dispatch(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -
         return raw_error(
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large", f"Bodies are limited to {MAX_BODY_BYTES} bytes."
         )
+    refused = unsupported_body(app, event, has_body=bool(raw))
+    if refused is not None:
+        return refused
+    event = canonical_content_type(event)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -1,7 +1,9 @@
 // The buyer's forms, live stock status, favourites and recently viewed cars.
 // Progressive enhancement of plain HTML: every word a buyer reads is in the page (data-msg elements,
 // data-error attributes, <template>s); this file only moves JSON between those elements and /api.
-// One file on purpose (about 460 lines, 6 KB gzipped): a phone on a slow network fetches it in one request.
+// It is on every page, so it holds only what the stock, vehicle, inquiry, order and invoice pages need; the
+// member pages add members.js (deferred, earlier in the page, so it runs first and hands its forms over in
+// window.cjForms), which keeps a vehicle page's own scripts inside its 20 KB budget.
 (() => {
   "use strict";
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -192,80 +194,8 @@
         if (result.status === 201) { form.reset(); say(form, "sent", result.data); } else sayError(form, result);
       });
     },
-    async signup(form) {
-      await countryPorts(form);
-      onSubmit(form, async (body) => {
-        const result = await api("POST", "/members", body);
-        if (result.status === 202) { done(form); say(form, "welcome"); location.assign(form.dataset.next); } else sayError(form, result);
-      });
-    },
-    signinLink(form) {
-      onSubmit(form, async (body) => {
-        const result = await api("POST", "/session/link", body);
-        if (result.status === 202) say(form, "check-mail", body); else sayError(form, result);
-      });
-    },
-    signinConfirm(form) {
-      // Mail scanners open links by themselves: signing in waits for the person to press the button.
-      const token = new URLSearchParams(location.hash.slice(1)).get("token") || query.get("token");
-      reveal(document, "has-token", Boolean(token));
-      reveal(document, "no-token", !token);
-      if (!token) return;
-      form.elements.namedItem("token").value = token;
-      onSubmit(form, async (body) => {
-        const result = await api("POST", "/session", body);
-        if (result.status === 200) {
-          done(form);
-          history.replaceState(null, "", location.pathname); // the used token leaves the address bar
-          say(form, "signed-in");
-          location.assign(form.dataset.next);
-        } else say(form, result.status === 401 ? "bad-link" : "error");
-      });
-    },
-    async account(form) {
-      const member = await me();
-      reveal(document, "signed-in", member.status === 200);
-      reveal(document, "signed-out", member.status !== 200);
-      if (member.status !== 200) return;
-      const country = form.elements.namedItem("country");
-      if (country) country.dataset.value = member.data.country;
-      form.dataset.overwrite = "";
-      await countryPorts(form);
-      setFields(form, member.data);
-      show(document, member.data);
-      onSubmit(form, async (body) => {
-        const result = await api("PATCH", "/me", body);
-        if (result.status === 200) { setFields(form, result.data); say(form, "saved"); } else sayError(form, result);
-      });
-      orderList();
-    },
-    erase(form) {
-      onSubmit(form, async () => {
-        const result = await api("DELETE", "/me");
-        if (result.status === 204) { done(form); reveal(document, "signed-in", false); reveal(document, "erased"); say(document, "erased"); } else sayError(form, result);
-      });
-    },
-    signout(form) {
-      onSubmit(form, async () => {
-        const result = await api("DELETE", "/session");
-        if (result.status === 204) { done(form); reveal(document, "signed-in", false); reveal(document, "signed-out"); say(document, "signed-out-now"); } else sayError(form, result);
-      });
-    },
-    exportData(form) {
-      onSubmit(form, async () => {
-        const result = await api("GET", "/me/export");
-        if (result.status !== 200) return sayError(form, result);
-        const link = document.createElement("a");
-        link.href = URL.createObjectURL(new Blob([JSON.stringify(result.data, null, 2)], { type: "application/json" }));
-        link.download = form.dataset.filename;
-        document.body.append(link);
-        link.click();
-        link.remove();
-        say(form, "exported");
-      });
-    },
     order: (form) => orderForm(form),
-    invoiceCheck(form) {
+    "invoice-check"(form) {
       const code = query.get("code");
       if (code) form.elements.namedItem("code").value = code;
       onSubmit(form, async (body) => {
@@ -297,15 +227,6 @@
       stepTemplate.parentNode.append(step);
     }
     return node;
-  }
-  async function orderList() {
-    const list = $("[data-orders]");
-    if (!list) return;
-    const result = await api("GET", "/orders");
-    if (result.status !== 200) return;
-    const template = $("template[data-order]");
-    for (const order of result.data.orders) list.append(renderOrder(template, order));
-    reveal(document, "no-orders", result.data.orders.length === 0);
   }
   // Lines of a quote: each [data-line] shows when its part applies to the chosen incoterm.
   function quoteLines(root, quote) {
@@ -365,12 +286,13 @@
       let result;
       for (let attempt = 0; ; attempt++) {
         result = await api("POST", "/orders", { ...body, idempotency_key: key });
-        const transient = result.status === 0 || result.status === 503 || errorOf(result).code === "in_progress";
-        if (!transient || attempt >= tries) break;
+        if (!unanswered(result) && errorOf(result).code !== "in_progress") break;
+        if (attempt >= tries) break;
         say(form, "retrying");
         await sleep(400 * 2 ** attempt);
       }
-      if (result.status === 201) {
+      // 201 is a new reservation; 200 is the one this member already holds (an answer lost on the way back)
+      if (result.status === 201 || result.status === 200) {
         done(form);
         say(form, "ordered");
         location.assign(form.dataset.next + "?order=" + encodeURIComponent(result.data.order_no));
@@ -378,10 +300,15 @@
       }
       const code = errorOf(result).code;
       if (result.status === 409 && code === "vehicle_unavailable") { done(form); markUnavailable(form); return say(form, "taken"); }
-      if (result.status !== 0 && result.status !== 503) key = null; // a definite answer ends this attempt
+      if (result.status === 409 && code === "reservation_limit") { key = null; return say(form, "reservation-limit"); }
+      // With no answer, or a 5xx, the car may be reserved already: the next press must send the same key, which
+      // returns that order instead of a 409 for the buyer's own car. A 429 placed nothing: the same key is fine.
+      if (unanswered(result)) return say(form, result.status === 0 ? "offline" : "unavailable");
+      if (result.status !== 429) key = null; // a definite answer ends this attempt
       sayError(form, result);
     });
   }
+  const unanswered = (result) => result.status === 0 || result.status >= 500;
   function markUnavailable(form) {
     $$("button[type=submit]", form).forEach((b) => { b.disabled = true; });
   }
@@ -455,9 +382,12 @@
   }
 
   // --- start --------------------------------------------------------------------------------------------
+  // What members.js (and any later page script) builds its forms from.
+  const kit = { $, $$, query, api, errorOf, say, show, reveal, setFields, sayError, me, countryPorts, onSubmit, done, renderOrder };
   async function start() {
-    const names = { "signin-link": "signinLink", "signin-confirm": "signinConfirm", export: "exportData", "invoice-check": "invoiceCheck" };
-    const work = $$("form[data-cj]").map((form) => forms[names[form.dataset.cj] || form.dataset.cj](form));
+    for (const add of window.cjForms || []) Object.assign(forms, add(kit));
+    // A form whose script is missing (members.js not loaded) stays plain HTML rather than stopping the others.
+    const work = $$("form[data-cj]").map((form) => (forms[form.dataset.cj] || (() => {}))(form));
     for (const root of $$("[data-invoice-page]")) work.push(invoicePage(root));
     for (const button of $$("[data-print]")) button.addEventListener("click", () => print());
     await Promise.all(work); // the order page learns its car's stock number first

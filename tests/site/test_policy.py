@@ -1,10 +1,22 @@
-"""The privacy policy states what the software does: its field table, its cookie and its localStorage keys."""
+"""The privacy policy states what the software does: its field table, its cookie, its localStorage keys, the
+membership flow's links and how long they last, the abuse limits' hashes, and the update mails' unsubscribe."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
 
+import pytest
+
+from carjunction.api.deps import Deps
+from carjunction.api.logic.limit_rate import IPV6_PREFIX, client_network, limit_mail_to, limit_rate
+from carjunction.api.logic.send_links import SIGN_IN_MINUTES
+from carjunction.api.logic.update_mail import update_mail
+from carjunction.api.settings import Settings
+from carjunction.api.store.db import Db
 from tests.site_build import ROOT
 
 POLICY = ROOT / "content" / "policy" / "privacy.md"
@@ -14,8 +26,8 @@ SCRIPTS = ROOT / "overrides" / "assets" / "carjunction"
 def policy_fields() -> dict[str, set[str]]:
     """Form → field names, from the policy's table (a later test compares them with the API's models)."""
     fields: dict[str, set[str]] = defaultdict(set)
-    for form, field in re.findall(r"^\| ([A-Z][^|]+?) \| `([a-z_]+)` \|", POLICY.read_text(encoding="utf-8"), re.M):
-        fields[form.split(" (")[0]].add(field)
+    for form, name in re.findall(r"^\| ([A-Z][^|]+?) \| `([a-z_]+)` \|", POLICY.read_text(encoding="utf-8"), re.M):
+        fields[form.split(" (")[0]].add(name)
     return dict(fields)
 
 
@@ -45,3 +57,104 @@ def test_every_local_storage_key_the_scripts_use_is_in_the_policy() -> None:
     text = POLICY.read_text(encoding="utf-8")
     assert {key for key in used if f"`cj.{key}`" not in text} == set()
     assert {key for key in theme if f"`/.{key}`" not in text} == set()
+
+
+# --- the membership flow, mail and abuse limits: each sentence the policy says is checked against the code ---------
+
+
+def policy_text() -> str:
+    """The policy as one line of words: a phrase may wrap in the Markdown."""
+    return " ".join(POLICY.read_text(encoding="utf-8").split())
+
+
+@dataclass
+class FakeDynamoDb:
+    """Records the writes a store makes, as DynamoDB would receive them."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def update_item(self, **request: Any) -> dict[str, Any]:
+        self.calls.append(request)
+        return {}
+
+
+@dataclass
+class FakeCompany:
+    name: str
+
+
+@dataclass
+class FakeDeps:
+    """What the rate limiter and the update mail read: a key, a clock, a table, the site's origin."""
+
+    db: Db = field(default_factory=lambda: Db(client=FakeDynamoDb(), table="table"))
+    settings: Settings = field(
+        default_factory=lambda: Settings(
+            table_name="table",
+            site_origin="https://shop.example",
+            cookie_secret_parameter="/key",  # noqa: S106 - a parameter's name
+        )
+    )
+    company: FakeCompany = field(default_factory=lambda: FakeCompany(name="Car junction Co Ltd."))
+    now: datetime = datetime(2026, 11, 30, 9, 59, 59, tzinfo=UTC)
+
+    def secret(self) -> bytes:
+        return b"policy-test-key"
+
+    def clock(self) -> datetime:
+        return self.now
+
+
+def test_the_policy_states_how_long_a_pending_sign_up_and_each_link_last() -> None:
+    text = policy_text()
+    # Given the settings and constants that time the links (a pending sign-up lives in its link's record)
+    sign_up_hours = Settings.model_fields["sign_up_link_hours"].default
+    # Then the policy names the same durations, with the automatic deletion
+    assert (
+        f"If nobody opens the link within {sign_up_hours} hours, the pending sign-up is deleted automatically" in text
+    )
+    assert f"| {sign_up_hours} hours, or until the link is used; then deleted automatically |" in text
+    assert f"keep a keyed hash of its token for {SIGN_IN_MINUTES} minutes" in text
+    assert "a keyed hash of the link's token, never the token itself" in text
+
+
+def test_rate_limits_keep_keyed_hashes_of_the_network_for_at_most_two_hours() -> None:
+    # Given a request from one IPv6 address, counted as the policy says: by its /64
+    deps = FakeDeps()
+    address = "2001:db8:5:7:aaaa:bbbb:cccc:dddd"
+    assert client_network(address) == "2001:db8:5:7::/64"
+    assert f"an IPv6 address by its /{IPV6_PREFIX} network" in policy_text()
+    # When it is counted, and a link to an e-mail address too
+    limit_rate(cast(Deps, deps), "sign-up", address, per_hour=10)
+    limit_mail_to(cast(Deps, deps), "amani@example.com")
+    # Then neither address is stored, only keyed hashes, and each counter expires within two hours
+    written = cast(FakeDynamoDb, deps.db.client).calls
+    assert len(written) == 2
+    for request in written:
+        stored = str(request["Key"]) + str(request["ExpressionAttributeValues"])
+        assert "2001:db8" not in stored and "amani" not in stored
+        expires = int(request["ExpressionAttributeValues"][":expires"]["N"])
+        assert expires - int(deps.now.timestamp()) <= 2 * 3600
+    assert "each counter is kept for at most two hours" in policy_text()
+    assert "| Counters that limit how often a form can be sent (keyed hashes of network and e-mail addresses) |" in (
+        policy_text()
+    )
+
+
+def test_update_mails_need_a_confirmed_opt_in_and_carry_a_one_click_unsubscribe() -> None:
+    deps = cast(Deps, FakeDeps())
+    member = {"member_id": "m1", "email": "amani@example.com", "confirmed": True}
+    # Given a member who ticked the box but has not opened the confirming link: no update mail can be made
+    with pytest.raises(ValueError, match="not confirmed"):
+        update_mail(
+            deps, {**member, "updates_opt_in": False, "updates_pending": True}, "site_update", subject="s", text="t"
+        )
+    # When the opt-in is confirmed, then the mail has the one-click headers (RFC 8058) and a link to the page
+    mail = update_mail(deps, {**member, "updates_opt_in": True}, "site_update", subject="New stock", text="Hello")
+    assert mail.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail.headers["List-Unsubscribe"].startswith("<https://shop.example/api/unsubscribe?token=")
+    assert "https://shop.example/members/unsubscribe/#token=" in mail.body
+    # And the policy says both
+    text = policy_text()
+    assert "need two steps, a double opt-in" in text
+    assert "Every update e-mail has a one-click unsubscribe" in text

@@ -26,7 +26,7 @@ def orders_of(visitor: Visitor, stack: LocalStack) -> list[dict[str, Any]]:
     return orders
 
 
-def test_sign_in_link_waits_for_the_button(visitor_factory: Any, stack: LocalStack) -> None:
+def test_sign_in_link_shows_its_address_and_waits_for_the_button(visitor_factory: Any, stack: LocalStack) -> None:
     # Given a member who signed up on another device
     email = unique_email()
     sign_up(visitor_factory(), email)
@@ -36,11 +36,15 @@ def test_sign_in_link_waits_for_the_button(visitor_factory: Any, stack: LocalSta
     page = device.page("/members/sign-in/")
     page.get_by_label("E-mail", exact=True).fill(email)
     page.get_by_role("button", name="E-mail me a sign-in link").click()
-    page.locator("[data-say]", has_text="Check your mail").first.wait_for()
+    page.locator("[data-say]", has_text="Check your mail").wait_for()
     link = stack.sign_in_link(email)
     opened = device.page(link.removeprefix(stack.origin))
 
-    # Then nothing is posted until they press the button (mail scanners open links too)
+    # Then the page says which address the link signs into, before anything is pressed (login CSRF by link)
+    assert opened.get_by_text("This link signs you in as").text_content() == f"This link signs you in as {email}."
+    assert opened.locator("[data-show=preview-sign-in] strong").text_content() == email
+    # And nothing is posted to sign in until they press the button (mail scanners open links too)
+    assert device.posts("/api/session/preview") == [{"token": link.split("#token=")[1]}]
     assert device.posts("/api/session") == []
     assert device.context.cookies() == []
     opened.get_by_role("button", name="Sign in").click()
@@ -48,10 +52,11 @@ def test_sign_in_link_waits_for_the_button(visitor_factory: Any, stack: LocalSta
     opened.wait_for_selector("html[data-forms-ready]", state="attached")
     assert opened.get_by_label("Name", exact=True).input_value() == "Amani Buyer"
 
-    # And the used link does not work twice
+    # And the used link does not work twice: the page says so at once, with no button to press
     reused = device.page(link.removeprefix(stack.origin))
-    reused.get_by_role("button", name="Sign in").click()
     reused.locator("[data-say]", has_text="already used or is too old").wait_for()
+    assert reused.get_by_role("button", name="Sign in").count() == 0
+    assert "#token=" not in reused.url
 
     # When they sign out, then the API no longer knows them
     account = device.page("/members/account/")
@@ -128,34 +133,67 @@ def test_a_503_is_retried_with_the_same_key(visitor_factory: Any, stack: LocalSt
     assert [o["stock_no"] for o in orders_of(buyer, stack)] == ["CJ26004"]
 
 
-def test_a_network_error_then_a_second_press_uses_the_same_key(visitor_factory: Any, stack: LocalStack) -> None:
+@pytest.mark.parametrize(
+    ("car", "lost"),
+    [
+        ("CJ26005", "connection reset"),
+        ("CJ26031", HTTPStatus.INTERNAL_SERVER_ERROR),
+        ("CJ26032", HTTPStatus.GATEWAY_TIMEOUT),
+    ],
+)
+def test_an_answer_lost_then_a_second_press_uses_the_same_key(
+    visitor_factory: Any, stack: LocalStack, car: str, lost: str | HTTPStatus
+) -> None:
     buyer: Visitor = visitor_factory()
     sign_up(buyer, unique_email())
-    page = buyer.page("/order/?stock_no=CJ26005")
+    page = buyer.page(f"/order/?stock_no={car}")
     page.evaluate("document.querySelector('form[data-cj=order]').dataset.retries = '0'")
     choose_port_and_address(page)
-    # Given the first request reaches the API (the car is reserved) but its answer is lost on the way back
-    lost = {"once": True}
+    # Given the first request reaches the API (the car is reserved) but its answer is lost on the way back:
+    # the connection drops, or a proxy answers with a 5xx instead (a Lambda timed out after the reservation)
+    first = {"once": True}
 
     def lose_answer(route: Any) -> None:
-        if lost["once"]:
-            lost["once"] = False
+        if first["once"]:
+            first["once"] = False
             route.fetch()  # the order is placed...
-            route.abort("connectionreset")  # ...and the buyer never hears it
+            if isinstance(lost, HTTPStatus):  # ...and the buyer hears a 5xx, or nothing
+                body = {"error": {"code": "internal_error", "message": "failed", "fields": {}}}
+                route.fulfill(status=lost, content_type="application/json", body=json.dumps(body))
+            else:
+                route.abort("connectionreset")
         else:
             route.continue_()
 
     page.route("**/api/orders", lose_answer)
     page.get_by_role("button", name="Confirm the order").click()
-    page.locator("[data-say]", has_text='Press "Confirm the order" again').wait_for()
+    page.locator("[data-say]", has_text='"Confirm the order" again').wait_for()
 
-    # When they press again, then the same key returns the same order, not a 409
+    # When they press again, then the same key returns the same order, not a 409 for their own car
     page.get_by_role("button", name="Confirm the order").click()
     page.wait_for_url("**/order/invoice/?order=*")
     keys = [body["idempotency_key"] for body in buyer.posts("/api/orders")]
     assert len(keys) == 2
     assert keys[0] == keys[1]
-    assert len(orders_of(buyer, stack)) == 1
+    assert [o["stock_no"] for o in orders_of(buyer, stack)] == [car]
+
+
+def test_a_car_the_member_already_holds_opens_its_invoice(visitor_factory: Any, stack: LocalStack) -> None:
+    # Given a member with the order page of one car open in two tabs
+    buyer: Visitor = visitor_factory()
+    sign_up(buyer, unique_email())
+    first, second = buyer.page("/order/?stock_no=CJ26033"), buyer.page("/order/?stock_no=CJ26033")
+    for tab in (first, second):
+        choose_port_and_address(tab)
+    # When they order it in the first tab, then again in the second (a new attempt, with a key of its own)
+    first.get_by_role("button", name="Confirm the order").click()
+    first.wait_for_url("**/order/invoice/?order=*")
+    second.get_by_role("button", name="Confirm the order").click()
+    # Then the second tab opens the same order's invoice (200), not "someone else reserved this car" (409)
+    second.wait_for_url("**/order/invoice/?order=*")
+    assert second.url == first.url
+    assert len({body["idempotency_key"] for body in buyer.posts("/api/orders")}) == 2
+    assert [o["stock_no"] for o in orders_of(buyer, stack)] == ["CJ26033"]
 
 
 def test_sold_car_cannot_be_ordered_and_favourites_stay_on_the_device(visitor_factory: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.browser.conftest import ROOT, LocalStack, Visitor, sign_up, unique_email
+from tests.browser.conftest import ROOT, LocalStack, Visitor, join, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 COMPANY = yaml.safe_load((ROOT / "content" / "company.yaml").read_text(encoding="utf-8"))
@@ -33,16 +33,37 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
     ask = buyer.page(f"/ask/?stock_no={car}")
     assert ask.get_by_text(f"About the car with stock number {car}").is_visible()
     ask.get_by_label("Your name", exact=True).fill("Guest Buyer")
-    ask.get_by_label("E-mail", exact=True).fill(unique_email())
+    ask.get_by_label("E-mail", exact=True).fill(email)
     ask.get_by_label("Your country", exact=True).select_option("TZ")
     ask.get_by_label("Your question", exact=True).fill("Is the timing belt changed?")
     ask.get_by_role("button", name="Send my question").click()
     ask.locator("[data-say]", has_text=re.compile(r"Your question is number Q-")).wait_for()
+    reference = (ask.locator("[data-say]").first.text_content() or "").split("number ")[1].split(";")[0]
     assert buyer.posts("/api/inquiries")[0]["stock_no"] == car
 
-    # When they become a member, then the one cookie is set with its flags, and the account shows them.
-    account = sign_up(buyer, email, name="Amani Member")
+    # When they become a member, then the page asks them to confirm by e-mail, and no session exists yet.
+    joined = join(buyer, email, name="Amani Member")
+    said = joined.locator("[data-say]").first.text_content()
+    assert said == f"Check your e-mail: we sent a link to {email} to confirm your membership. It works for 48 hours."
+    assert "/members/join/" in joined.url
+    assert buyer.context.cookies() == []
+    assert joined.evaluate("fetch('/api/me').then((answer) => answer.status)") == HTTPStatus.UNAUTHORIZED
+    # When they open the link from the mail, then the page shows the address it confirms, and waits for a press.
+    link = stack.sign_in_link(email)
+    confirm = buyer.page(link.removeprefix(stack.origin))
+    shown = confirm.locator("[data-show=preview-sign-up]")
+    assert shown.is_visible()
+    assert shown.locator("strong").text_content() == email
+    assert "confirms the membership of" in (shown.text_content() or "")
+    assert buyer.context.cookies() == []
+    # When they press confirm, then the one cookie is set with its flags, and the account shows their details.
+    confirm.get_by_role("button", name="Confirm my membership").click()
+    confirm.wait_for_url("**/members/account/")
+    assert "#token=" not in confirm.url
+    account = confirm
+    account.wait_for_selector("html[data-forms-ready]", state="attached")
     assert account.get_by_label("Name", exact=True).input_value() == "Amani Member"
+    assert account.get_by_label("Port of discharge", exact=True).input_value() == "KEMBA"
     (cookie,) = buyer.context.cookies()
     assert (cookie["name"], cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == ("member", True, "Lax", "/api")
 
@@ -110,6 +131,8 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
     exported = json.loads(saved.read_text(encoding="utf-8"))
     assert exported["member"]["email"] == email
     assert [o["order_no"] for o in exported["orders"]] == [order_no]
+    # And the question they sent as a guest from the same address, before they were a member
+    assert [i["reference"] for i in exported["inquiries"]] == [reference]
 
     # When they erase their membership (after confirming), then they are signed out.
     account.get_by_role("button", name="Erase my membership").click()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from moto.server import ThreadedMotoServer
+    from carjunction.local.moto_server import LoopbackMoto
 
 BATCH_SIZE = 25  # BatchWriteItem's limit
 
@@ -22,14 +22,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def start_moto(host: str = "127.0.0.1") -> tuple[ThreadedMotoServer, str]:
-    """Start moto's server on a free loopback port; returns it and its endpoint URL."""
-    from moto.server import ThreadedMotoServer  # noqa: PLC0415 - only the local stack needs moto
+def start_moto() -> tuple[LoopbackMoto, str]:
+    """Start moto on a free 127.0.0.1 port, closed to browsers (moto_server.py); returns it and its endpoint URL.
+    It takes no host: whatever address the site is served on, moto (and the cookie secret in its SSM) stays on
+    loopback."""
+    from carjunction.local.moto_server import LoopbackMoto  # noqa: PLC0415 - only the local stack needs moto
 
-    port = free_port(host)
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server = LoopbackMoto()
     server.start()
-    return server, f"http://{host}:{port}"
+    return server, server.endpoint
 
 
 def local_aws_environment() -> None:

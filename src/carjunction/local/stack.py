@@ -203,7 +203,7 @@ def start_stack(config: StackConfig) -> Stack:
     # moto's werkzeug logs every DynamoDB call; the developer wants the site's requests and the e-mails.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     template_path = config.root / "template.yaml"
-    moto, endpoint = start_moto(config.host)
+    moto, endpoint = start_moto()  # always 127.0.0.1: --host moves the site server only, never moto
     try:
         session = LocalSession(endpoint)
         dynamodb = session.client("dynamodb")

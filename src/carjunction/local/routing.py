@@ -3,7 +3,6 @@ routes exactly as API Gateway does and the two cannot drift apart."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -12,8 +11,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from carjunction.api.errors import raw_error
+
 log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+# The methods CloudFront passes on to the API (the /api/* behaviour's AllowedMethods in template.yaml; a test
+# keeps the two equal). An ANY route means these; any other method never reaches API Gateway.
+EDGE_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
 
 
 @dataclass(frozen=True)
@@ -52,30 +56,43 @@ def routes_from_template(template: Mapping[str, Any]) -> list[Route]:
     return routes
 
 
-def _error(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
-    body = {"error": {"code": code, "message": message, "fields": {}}}
-    return {"statusCode": int(status), "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
+def allowed_methods(routes: list[Route], path: str) -> list[str]:
+    """The methods template.yaml declares for ``path`` (an ANY route: every method the edge forwards)."""
+    methods: set[str] = set()
+    for route in routes:
+        if route.pattern.match(path):
+            methods |= EDGE_METHODS if route.method == "ANY" else {route.method}
+    return sorted(methods)
 
 
 def route_handler(routes: list[Route], functions: Mapping[str, Handler]) -> Handler:
-    """One handler for the local server that passes each event to the function owning its route."""
+    """One handler for the local server that passes each event to the function owning its route: a path no route
+    has is 404, a path whose routes are for other methods is 405 with the methods they are for."""
 
     # A Powertools resolver keeps the current event on itself, so each function serves one event at a time,
     # as one Lambda instance does; the server's threads queue per function.
     locks = {name: threading.Lock() for name in functions}
+    served = [route for route in routes if route.function in functions]
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         method = event["requestContext"]["http"]["method"]
         path = event["rawPath"]
-        for route in routes:
-            if route.method in {"ANY", method} and route.pattern.match(path) and route.function in functions:
+        for route in served:
+            if method in EDGE_METHODS and route.method in {"ANY", method} and route.pattern.match(path):
                 try:
                     with locks[route.function]:
                         return functions[route.function](event, context)
                 except Exception:
                     # A function that crashes gets a 500 from API Gateway; the developer gets the traceback.
                     log.exception("the %s function failed on %s %s", route.function, method, path)
-                    return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal Server Error")
-        return _error(HTTPStatus.NOT_FOUND, "not_found", "No such API route.")
+                    return raw_error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal Server Error")
+        allowed = allowed_methods(served, path)
+        if not allowed:
+            return raw_error(HTTPStatus.NOT_FOUND, "not_found", "No such API route.")
+        refused = raw_error(
+            HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed on this path."
+        )
+        refused["headers"]["Allow"] = ", ".join(allowed)
+        return refused
 
     return handle

@@ -3,6 +3,8 @@ each response compressed and given the security headers as the distribution in t
 
 from __future__ import annotations
 
+import logging
+import socket
 import sys
 import uuid
 from collections.abc import Callable
@@ -13,14 +15,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from carjunction.api.errors import error_body
 from carjunction.local.edge_policy import EdgePolicy
 from carjunction.local.edge_response import at_the_edge, header
+from carjunction.local.hosts import HostAllowList
 from carjunction.local.http_event import LocalRequest, LocalResponse, from_result, to_event
+from carjunction.local.vetting import Refusal, body_length, vet_host, vet_target
 from carjunction.ops.sync_site import IMMUTABLE, cache_control, content_type
 
+logger = logging.getLogger(__name__)
 ApiHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 API_PREFIX = "/api/"
-MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit; the functions enforce their smaller one
+PAGE_METHODS = "GET, HEAD"
+MAX_REQUEST_LINE = 65_536  # http.server's own limit
+READ_TIMEOUT_SECONDS = 60
 # Statuses whose response has no body, and so no Content-Length of its own.
 BODILESS = {HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED}
 
@@ -65,58 +73,142 @@ def not_modified(if_none_match: str | None, etag: str) -> bool:
 def resolve_static(site_dir: Path, url_path: str) -> tuple[Path | None, str | None]:
     """The file for a URL path, or a redirect target for a folder named without its slash."""
     relative = unquote(url_path).lstrip("/")
-    candidate = (site_dir / relative).resolve()
-    root = site_dir.resolve()
-    if candidate != root and root not in candidate.parents:
+    try:
+        candidate = (site_dir / relative).resolve()
+        root = site_dir.resolve()
+        if candidate != root and root not in candidate.parents:
+            return None, None
+        if candidate.is_dir():
+            if not url_path.endswith("/"):
+                return None, url_path + "/"
+            candidate = candidate / "index.html"
+        return (candidate if candidate.is_file() else None), None
+    except (OSError, ValueError):  # a name too long for the file system, say: no such page
         return None, None
-    if candidate.is_dir():
-        if not url_path.endswith("/"):
-            return None, url_path + "/"
-        candidate = candidate / "index.html"
-    return (candidate if candidate.is_file() else None), None
 
 
 def make_handler(
-    site_dir: Path, api: ApiHandler, edge: EdgePolicy, log: Callable[[str], None]
+    site_dir: Path, api: ApiHandler, edge: EdgePolicy, hosts: HostAllowList, log: Callable[[str], None]
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "carjunction-local"
         sys_version = ""
         protocol_version = "HTTP/1.1"
+        # A client that stops sending (a body shorter than its Content-Length) frees its thread after this long.
+        timeout = READ_TIMEOUT_SECONDS
+        _expects_continue = False
+        _answered = False
 
         def log_message(self, format: str, *args: Any) -> None:
             # Only method, path and status: the local log holds no client address, like production.
             return
 
+        def handle_one_request(self) -> None:
+            """http.server's loop for one request, with every method routed (no HTML 501) and the request
+            vetted (Host, target, body framing) before anything is served."""
+            self._answered = self._expects_continue = False
+            try:
+                self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+                if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                    self.requestline = self.request_version = self.command = ""
+                    self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                    return
+                if not self.raw_requestline:
+                    self.close_connection = True
+                    return
+                if not self.parse_request():  # the request line and headers; it answered any error itself
+                    return
+                length, framing = body_length(self.headers)
+                refusal = vet_host(self.headers, hosts)
+                if refusal is None and self.command == "CONNECT" and not self.path.startswith("/"):
+                    # A proxy's tunnel to host:port: this server is no proxy.
+                    self._refuse(
+                        Refusal(HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "Not a proxy."), PAGE_METHODS
+                    )
+                    return
+                refusal = refusal or vet_target(self.path) or framing
+                if refusal is not None:
+                    self._refuse(refusal)
+                    return
+                self._route(length)
+                self.wfile.flush()
+            except TimeoutError:
+                self.close_connection = True  # the client stopped sending: drop it, as http.server does
+            except ConnectionError:
+                self.close_connection = True  # the client went away
+            except Exception:
+                # A bug here, not in a function (routing.py answers those): the developer gets the traceback,
+                # the client the error shape rather than a dropped connection.
+                logger.exception("the local server failed on %s %s", self.command, getattr(self, "path", ""))
+                self.close_connection = True
+                if not self._answered:
+                    self._refuse(Refusal(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal Server Error"))
+
+        def handle_expect_100(self) -> bool:
+            # "100 Continue" only once the request has been vetted (see _api), not as soon as headers arrive.
+            self._expects_continue = True
+            return True
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """http.server's own errors (a bad request line, headers too long) in the error shape, not HTML."""
+            status = HTTPStatus(code)
+            if self.request_version == "HTTP/0.9":  # not known yet: answer with a status line all the same
+                self.request_version = self.protocol_version
+            self._refuse(Refusal(status, status.phrase.lower().replace(" ", "_").replace("-", "_"), status.phrase))
+
+        def _is_api(self) -> bool:
+            # The path, or before it is parsed (an error in the request line), the line's second word.
+            words = str(getattr(self, "requestline", "")).split()
+            target = getattr(self, "path", None) or (words[1] if len(words) > 1 else "")
+            return str(target).startswith(API_PREFIX)
+
+        def _refuse(self, refusal: Refusal, allow: str | None = None) -> None:
+            """An error the server answers itself, then the connection closed: a body it did not read may follow.
+            /api gets the one JSON error shape; pages get a line of text."""
+            self.close_connection = True
+            headers = [("Cache-Control", "no-store")] + ([("Allow", allow)] if allow else [])
+            if self._is_api():
+                body = error_body(refusal.status, refusal.code, refusal.message).encode()
+                headers.append(("Content-Type", "application/json"))
+            else:
+                body = f"{refusal.status.value} {refusal.status.phrase}: {refusal.message}\n".encode()
+                headers.append(("Content-Type", "text/plain; charset=utf-8"))
+            self._send(LocalResponse(refusal.status, headers, body), head=self.command == "HEAD")
+
         def _send(self, response: LocalResponse, *, head: bool = False, static: bool = False) -> None:
-            path = urlsplit(self.path).path
-            response = at_the_edge(edge.for_path(path), self.headers.items(), response, static=static)
+            path = urlsplit(str(getattr(self, "path", ""))).path
+            request_headers = self.headers.items() if getattr(self, "headers", None) else []
+            response = at_the_edge(edge.for_path(path), request_headers, response, static=static)
+            self._answered = True
             self.send_response(response.status)
             for name, value in response.headers:
                 if name.lower() not in {"content-length", "connection"}:
                     self.send_header(name, value)
             if response.status not in BODILESS:
                 self.send_header("Content-Length", str(len(response.body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             if not head and response.status not in BODILESS:
                 self.wfile.write(response.body)
             log(f"{self.command} {path} {response.status}")
 
-        def _api(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY_BYTES:
-                body = b'{"error":{"code":"too_large","message":"The request body is too large.","fields":{}}}'
+        def _api(self, length: int) -> None:
+            if self._expects_continue and length:
+                self.send_response_only(HTTPStatus.CONTINUE)
+                self.end_headers()
+            body = self.rfile.read(length) if length else b""
+            if len(body) < length:  # the client closed before sending all it announced
                 self.close_connection = True
-                self._send(LocalResponse(413, [("Content-Type", "application/json")], body))
                 return
             request = LocalRequest(
                 method=self.command,
                 target=self.path,
                 headers=list(self.headers.items()),
-                body=self.rfile.read(length) if length else b"",
+                body=body,
                 source_ip=self.client_address[0],
             )
-            self._send(from_result(api(to_event(request), LocalContext())))
+            self._send(from_result(api(to_event(request), LocalContext())), head=self.command == "HEAD")
 
         def _static(self, *, head: bool) -> None:
             path, redirect = resolve_static(site_dir, urlsplit(self.path).path)
@@ -140,31 +232,17 @@ def make_handler(
                     return
             self._send(LocalResponse(status, headers, path.read_bytes()), head=head, static=True)
 
-        def _route(self, *, head: bool = False) -> None:
-            if urlsplit(self.path).path.startswith(API_PREFIX):
-                self._api()
+        def _route(self, length: int) -> None:
+            """/api/* in any method to the functions (routing.py answers 404 or 405 with Allow); pages are read
+            with GET and HEAD only."""
+            if self._is_api():
+                self._api(length)
             elif self.command in {"GET", "HEAD"}:
-                self._static(head=head)
+                self.rfile.read(length)  # a page request's body means nothing, but must not be read as a request
+                self._static(head=self.command == "HEAD")
             else:
-                self._send(LocalResponse(HTTPStatus.METHOD_NOT_ALLOWED, [("Allow", "GET, HEAD")], b""))
-
-        def do_GET(self) -> None:
-            self._route()
-
-        def do_HEAD(self) -> None:
-            self._route(head=True)
-
-        def do_POST(self) -> None:
-            self._route()
-
-        def do_PATCH(self) -> None:
-            self._route()
-
-        def do_PUT(self) -> None:
-            self._route()
-
-        def do_DELETE(self) -> None:
-            self._route()
+                refusal = Refusal(HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "Pages are read-only.")
+                self._refuse(refusal, allow=PAGE_METHODS)
 
     return Handler
 
@@ -172,6 +250,10 @@ def make_handler(
 class LocalHTTPServer(ThreadingHTTPServer):
     # socketserver's default listen backlog of 5 resets connections when a page (or a test) opens many at once.
     request_queue_size = 128
+
+
+class LocalHTTPServer6(LocalHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def make_server(
@@ -184,9 +266,13 @@ def make_server(
     log: Callable[[str], None] | None = None,
 ) -> ThreadingHTTPServer:
     """A server bound to loopback; call serve_forever() (or run it in a thread) and shutdown() to stop.
-    ``edge`` is the distribution's behaviour (compression, security headers): see edge_policy.edge_policy()."""
-    server = LocalHTTPServer(
-        (host, port), make_handler(site_dir, api, edge, log or (lambda line: print(line, file=sys.stderr)))
-    )
+    ``edge`` is the distribution's behaviour (compression, security headers): see edge_policy.edge_policy().
+    It answers only requests whose Host is its own (hosts.py): 127.0.0.1, localhost or ``host``, with its port."""
+    server_class = LocalHTTPServer6 if ":" in host else LocalHTTPServer
+    server = server_class((host, port), BaseHTTPRequestHandler)
+    # The handler is made once bound, so the allow-list has the real port (0 asks the kernel for a free one).
+    hosts = HostAllowList.for_server(host, server.server_address[1])
+    say = log or (lambda line: print(line, file=sys.stderr))
+    server.RequestHandlerClass = make_handler(site_dir, api, edge, hosts, say)
     server.daemon_threads = True
     return server

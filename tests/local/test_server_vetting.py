@@ -87,7 +87,7 @@ def origin(tmp_path: Path) -> Iterator[Origin]:
         return handle
 
     api = route_handler(routes_from_template(TEMPLATE), {n: function(n) for n in ("inquiry", "register", "order")})
-    server = make_server(tmp_path, api, port=0, edge=edge_policy(TEMPLATE), log=lambda line: None)
+    server = make_server(tmp_path, api, port=0, edge=edge_policy(TEMPLATE), log=lambda line: None, read_timeout=0.5)
     # A short poll interval: shutdown() waits for it, and this fixture starts a server for each test.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
@@ -167,6 +167,31 @@ def test_a_chunked_api_body_needs_a_length(origin: Origin) -> None:
     assert reply.error["code"] == "length_required"
     assert origin.calls == []
     assert origin.still_serves()
+
+
+def test_a_body_that_stops_short_frees_its_thread_with_408(origin: Origin) -> None:
+    # When a client announces 10 bytes, sends 2 and waits (the server's read timeout is 0.5 s here, 60 s served)
+    reply = origin.request("POST", "/api/inquiries", extra="Content-Length: 10\r\n", body=b"{}")
+    # Then it is told so, and no function saw the half body
+    assert reply.status == HTTPStatus.REQUEST_TIMEOUT
+    assert reply.error["code"] == "request_timeout"
+    assert origin.calls == []
+    assert origin.still_serves()
+
+
+def test_continue_is_sent_only_for_a_request_that_will_be_served(origin: Origin) -> None:
+    expect = "Content-Length: 2\r\nExpect: 100-continue\r\n"
+    # A rebound name gets its refusal at once, never an invitation to send the body
+    refused = origin.request("POST", "/api/inquiries", host="evil.example", extra=expect)
+    assert refused.status == HTTPStatus.MISDIRECTED_REQUEST
+    # A good request is invited, sends its body, and is served
+    with socket.create_connection(("127.0.0.1", origin.port), timeout=5) as connection:
+        head = f"POST /api/inquiries HTTP/1.1\r\nHost: 127.0.0.1:{origin.port}\r\n{expect}Connection: close\r\n\r\n"
+        connection.sendall(head.encode())
+        assert connection.recv(65536).startswith(b"HTTP/1.1 100 Continue\r\n")
+        connection.sendall(b"{}")
+        assert connection.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
+    assert origin.calls == ["inquiry POST /api/inquiries"]
 
 
 def test_a_declared_body_is_passed_on_and_the_connection_kept(origin: Origin) -> None:

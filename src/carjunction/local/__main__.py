@@ -16,7 +16,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository (template.yaml, content/)")
     parser.add_argument("--site-dir", type=Path, default=None, help="the built site (default: ROOT/site)")
     parser.add_argument("--state-dir", type=Path, default=None, help="saved data and outbox (default: ROOT/.local)")
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address the site server binds; it answers only Host 127.0.0.1, localhost or this address "
+        "(with --port), and moto (DynamoDB, SSM) stays on 127.0.0.1 whatever this is",
+    )
     parser.add_argument("--port", type=int, default=8000)
     return parser.parse_args(argv)
 

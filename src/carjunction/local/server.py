@@ -3,6 +3,7 @@ each response compressed and given the security headers as the distribution in t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import sys
@@ -88,14 +89,20 @@ def resolve_static(site_dir: Path, url_path: str) -> tuple[Path | None, str | No
 
 
 def make_handler(
-    site_dir: Path, api: ApiHandler, edge: EdgePolicy, hosts: HostAllowList, log: Callable[[str], None]
+    site_dir: Path,
+    api: ApiHandler,
+    edge: EdgePolicy,
+    hosts: HostAllowList,
+    log: Callable[[str], None],
+    *,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "carjunction-local"
         sys_version = ""
         protocol_version = "HTTP/1.1"
         # A client that stops sending (a body shorter than its Content-Length) frees its thread after this long.
-        timeout = READ_TIMEOUT_SECONDS
+        timeout = read_timeout
         _expects_continue = False
         _answered = False
 
@@ -107,6 +114,9 @@ def make_handler(
             """http.server's loop for one request, with every method routed (no HTML 501) and the request
             vetted (Host, target, body framing) before anything is served."""
             self._answered = self._expects_continue = False
+            # Nothing of the previous request on this connection may stand in for this one's.
+            self.path = ""
+            vars(self).pop("headers", None)
             try:
                 self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
                 if len(self.raw_requestline) > MAX_REQUEST_LINE:
@@ -142,7 +152,9 @@ def make_handler(
                 logger.exception("the local server failed on %s %s", self.command, getattr(self, "path", ""))
                 self.close_connection = True
                 if not self._answered:
-                    self._refuse(Refusal(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal Server Error"))
+                    with contextlib.suppress(OSError):
+                        failed = Refusal(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal Server Error")
+                        self._refuse(failed)
 
         def handle_expect_100(self) -> bool:
             # "100 Continue" only once the request has been vetted (see _api), not as soon as headers arrive.
@@ -159,8 +171,8 @@ def make_handler(
         def _is_api(self) -> bool:
             # The path, or before it is parsed (an error in the request line), the line's second word.
             words = str(getattr(self, "requestline", "")).split()
-            target = getattr(self, "path", None) or (words[1] if len(words) > 1 else "")
-            return str(target).startswith(API_PREFIX)
+            target = self.path or (words[1] if len(words) > 1 else "")
+            return target.startswith(API_PREFIX)
 
         def _refuse(self, refusal: Refusal, allow: str | None = None) -> None:
             """An error the server answers itself, then the connection closed: a body it did not read may follow.
@@ -176,7 +188,7 @@ def make_handler(
             self._send(LocalResponse(refusal.status, headers, body), head=self.command == "HEAD")
 
         def _send(self, response: LocalResponse, *, head: bool = False, static: bool = False) -> None:
-            path = urlsplit(str(getattr(self, "path", ""))).path
+            path = urlsplit(self.path).path
             request_headers = self.headers.items() if getattr(self, "headers", None) else []
             response = at_the_edge(edge.for_path(path), request_headers, response, static=static)
             self._answered = True
@@ -191,15 +203,14 @@ def make_handler(
             self.end_headers()
             if not head and response.status not in BODILESS:
                 self.wfile.write(response.body)
-            log(f"{self.command} {path} {response.status}")
+            log(f"{self.command or '-'} {path} {response.status}")
 
         def _api(self, length: int) -> None:
             if self._expects_continue and length:
                 self.send_response_only(HTTPStatus.CONTINUE)
                 self.end_headers()
-            body = self.rfile.read(length) if length else b""
-            if len(body) < length:  # the client closed before sending all it announced
-                self.close_connection = True
+            body = self._body(length)
+            if body is None:
                 return
             request = LocalRequest(
                 method=self.command,
@@ -209,6 +220,18 @@ def make_handler(
                 source_ip=self.client_address[0],
             )
             self._send(from_result(api(to_event(request), LocalContext())), head=self.command == "HEAD")
+
+        def _body(self, length: int) -> bytes | None:
+            """The body as announced, or None once the client stopped short (408 if it is still there)."""
+            try:
+                body = self.rfile.read(length) if length else b""
+            except TimeoutError:
+                self._refuse(Refusal(HTTPStatus.REQUEST_TIMEOUT, "request_timeout", "The body did not arrive."))
+                return None
+            if len(body) < length:  # the client closed before sending all it announced
+                self.close_connection = True
+                return None
+            return body
 
         def _static(self, *, head: bool) -> None:
             path, redirect = resolve_static(site_dir, urlsplit(self.path).path)
@@ -238,8 +261,9 @@ def make_handler(
             if self._is_api():
                 self._api(length)
             elif self.command in {"GET", "HEAD"}:
-                self.rfile.read(length)  # a page request's body means nothing, but must not be read as a request
-                self._static(head=self.command == "HEAD")
+                # A page request's body means nothing, but must not be read as the next request.
+                if self._body(length) is not None:
+                    self._static(head=self.command == "HEAD")
             else:
                 refusal = Refusal(HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "Pages are read-only.")
                 self._refuse(refusal, allow=PAGE_METHODS)
@@ -264,6 +288,7 @@ def make_server(
     port: int = 8000,
     edge: EdgePolicy,
     log: Callable[[str], None] | None = None,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
 ) -> ThreadingHTTPServer:
     """A server bound to loopback; call serve_forever() (or run it in a thread) and shutdown() to stop.
     ``edge`` is the distribution's behaviour (compression, security headers): see edge_policy.edge_policy().
@@ -273,6 +298,6 @@ def make_server(
     # The handler is made once bound, so the allow-list has the real port (0 asks the kernel for a free one).
     hosts = HostAllowList.for_server(host, server.server_address[1])
     say = log or (lambda line: print(line, file=sys.stderr))
-    server.RequestHandlerClass = make_handler(site_dir, api, edge, hosts, say)
+    server.RequestHandlerClass = make_handler(site_dir, api, edge, hosts, say, read_timeout=read_timeout)
     server.daemon_threads = True
     return server

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -206,17 +207,46 @@ def api(aws: None, tmp_path: Path) -> Api:
     return make_api(tmp_path)
 
 
+def link_token(api: Api, to: str, page: str = "/members/sign-in/") -> str:
+    """The token of the newest link to ``page`` mailed to ``to`` (the outbox is where tests "send" mail)."""
+    pattern = re.compile(re.escape(page) + r"#token=([A-Za-z0-9_-]+)")
+    found = [
+        match.group(1)
+        for e in api.outbox.sent()
+        if e.to.lower() == to.lower()
+        for match in [pattern.search(e.body)]
+        if match
+    ]
+    assert found, f"no link to {page} mailed to {to}"
+    return found[-1]
+
+
+def random_address() -> str:
+    # Each sign-up from its own address: the rate limits are not what most tests are about.
+    return f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+
+
+def confirm_sign_up(
+    api: Api, body: dict[str, Any], call: Callable[[str, dict[str, Any]], Response] | None = None
+) -> str:
+    """Sign ``body`` up and confirm the mailed link, as the owner of the address does; the member cookie.
+    ``call(function, event)`` reaches the functions (default: the resolvers over ``api``'s deps)."""
+    send = call or api.call
+    response = send("register", event("POST", "/api/members", body, source_ip=random_address()))
+    assert response.status == 202, response.body
+    assert response.cookies == []
+    confirmed = send("register", event("POST", "/api/session", {"token": link_token(api, body["email"])}))
+    assert confirmed.status == 200, confirmed.body
+    return confirmed.cookie()
+
+
 @pytest.fixture
 def signed_up(api: Api) -> Callable[..., tuple[str, dict[str, Any]]]:
-    """Sign a new member up; (cookie, the details they gave)."""
+    """Sign a new member up and confirm their address; (cookie, the details they gave)."""
 
     def sign_up(**changes: Any) -> tuple[str, dict[str, Any]]:
         body = member_body(**changes)
-        # Each from its own address: the sign-up rate limit is not what these tests are about.
-        address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
-        response = api.call("register", event("POST", "/api/members", body, source_ip=address))
-        assert response.status == 202, response.body
-        return response.cookie(), body
+        return confirm_sign_up(api, body), body
 
     return sign_up
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from tests.api.conftest import Api, event, member_body
+from tests.api.conftest import Api, event, link_token, member_body
 from tests.api.test_orders import order_body
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
@@ -94,6 +94,10 @@ def test_an_unknown_route_is_404_in_the_same_shape(api: Api) -> None:
     assert_error(response, HTTPStatus.NOT_FOUND, "no_such_route")
 
 
+def data_items(api: Api) -> list[dict[str, Any]]:
+    return [item for item in api.items() if not item["pk"]["S"].startswith("RATE#")]
+
+
 @pytest.mark.parametrize(
     "code",
     ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError"],
@@ -105,14 +109,14 @@ def test_a_throttled_order_is_503_half_writes_nothing_and_succeeds_on_retry(
     cookie, _ = signed_up()
     vehicle = api.add_vehicle()
     body = order_body(vehicle.stock_no)
-    before = api.items()
+    before = data_items(api)
     fail_operation(api, "TransactWriteItems", code)
     # When they order
     response = api.call("order", event("POST", "/api/orders", body, cookie=cookie))
     # Then they get a clear 503 to retry, and nothing was written
     assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
     assert response.headers["retry-after"]
-    assert api.items() == before
+    assert data_items(api) == before  # rate counters aside: they count attempts, written or not
     # When the table recovers and the client retries with the same key, the order goes through once
     heal(api, "TransactWriteItems")
     retry = api.call("order", event("POST", "/api/orders", body, cookie=cookie))
@@ -127,11 +131,28 @@ def test_an_unreachable_table_is_503(api: Api) -> None:
     assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
 
 
-def test_a_throttled_sign_up_is_503_and_leaves_no_half_member(api: Api) -> None:
-    fail_operation(api, "TransactWriteItems", "ThrottlingException")
+def test_a_throttled_sign_up_is_503_and_stores_nothing(api: Api) -> None:
+    fail_operation(api, "PutItem", "ThrottlingException")
     response = api.call("register", event("POST", "/api/members", member_body()))
     assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
+    assert [i for i in api.items() if not i["pk"]["S"].startswith("RATE#")] == []
+    assert api.outbox.sent() == []
+
+
+def test_a_throttled_confirmation_is_503_leaves_no_half_member_and_the_link_still_works(api: Api) -> None:
+    # Given a pending sign-up, and a table that throttles transactions
+    body = member_body()
+    api.call("register", event("POST", "/api/members", body))
+    token = link_token(api, body["email"])
+    fail_operation(api, "TransactWriteItems", "ThrottlingException")
+    # When the owner confirms the link
+    response = api.call("register", event("POST", "/api/session", {"token": token}))
+    # Then they are told to retry, and neither a member nor half of one is stored
+    assert_error(response, HTTPStatus.SERVICE_UNAVAILABLE, "unavailable")
     assert [i for i in api.items() if i["sk"]["S"] in ("PROFILE", "EMAIL")] == []
+    # and once the table recovers, the same link signs them in
+    heal(api, "TransactWriteItems")
+    assert api.call("register", event("POST", "/api/session", {"token": token})).status == HTTPStatus.OK
 
 
 def test_a_throttled_idempotency_table_is_503_and_no_order_is_written(api: Api, signed_up: SignUp) -> None:

@@ -3,52 +3,96 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from carjunction.api import cookie
-from tests.api.conftest import Api, event, fixed_clock, make_api, member_body
+from tests.api.conftest import Api, confirm_sign_up, event, fixed_clock, link_token, make_api, member_body, unique_email
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 
 
-def link_token(api: Api, to: str) -> str:
-    (mail,) = [e for e in api.outbox.sent() if e.to.lower() == to.lower() and "sign-in" in e.body]
-    match = re.search(r"/members/sign-in/#token=([A-Za-z0-9_-]+)", mail.body)
-    assert match is not None
-    return match.group(1)
+def link_mail(api: Api, token: str) -> Any:
+    (mail,) = [e for e in api.outbox.sent() if token in e.body]
+    return mail
 
 
-def test_sign_up_sets_the_one_cookie_with_the_promised_flags(api: Api) -> None:
+def test_sign_up_sets_no_cookie_until_the_mailed_link_is_confirmed(api: Api) -> None:
+    # Given a visitor who signs up
     body = member_body(updates_opt_in=True)
     response = api.call("register", event("POST", "/api/members", body))
+    # Then they are told to check their mail, no session exists, and no member is stored yet
     assert response.status == HTTPStatus.ACCEPTED
-    (set_cookie,) = response.cookies
+    assert response.cookies == []
+    assert [i for i in api.items() if i["sk"]["S"] in ("PROFILE", "EMAIL")] == []
+    # When the owner of the address confirms the link
+    confirmed = api.call("register", event("POST", "/api/session", {"token": link_token(api, body["email"])}))
+    # Then the one cookie is set, with the promised flags and nothing personal inside
+    assert confirmed.status == HTTPStatus.OK
+    (set_cookie,) = confirmed.cookies
     assert set_cookie.startswith("member=v1.")
     for flag in ("HttpOnly", "Secure", "SameSite=Lax", "Path=/api", "Max-Age=31536000"):
         assert flag in set_cookie
-    # Nothing personal inside the cookie
     assert body["email"] not in set_cookie and body["name"].split()[0] not in set_cookie
-    me = api.call("register", event("GET", "/api/me", cookie=response.cookie()))
+    me = api.call("register", event("GET", "/api/me", cookie=confirmed.cookie()))
     assert me.status == HTTPStatus.OK
-    assert me.body["port"] == "KEMBA" and me.body["updates_opt_in"] is True
+    # and the updates the confirmation mail named are on
+    assert (me.body["port"], me.body["updates_opt_in"], me.body["updates_pending"]) == ("KEMBA", True, False)
 
 
-def test_an_address_already_registered_gets_a_link_and_the_same_answer(api: Api, signed_up: SignUp) -> None:
-    # Given a member
-    _, first = signed_up()
-    # When someone signs up again with the same address (in other case)
-    again = api.call("register", event("POST", "/api/members", member_body(email=first["email"].upper())))
-    fresh = api.call("register", event("POST", "/api/members", member_body()))
-    # Then the answer looks the same as a fresh sign-up, the cookie is anonymous, and a link is mailed
-    assert (again.status, again.body) == (fresh.status, fresh.body)
-    assert len(again.cookies) == len(fresh.cookies) == 1
-    assert api.call("register", event("GET", "/api/me", cookie=again.cookie())).status == HTTPStatus.UNAUTHORIZED
-    assert link_token(api, first["email"].upper())
-    assert len([i for i in api.items() if i["sk"]["S"] == "PROFILE"]) == 2
+def test_the_confirmation_mail_quotes_nothing_the_visitor_typed(api: Api) -> None:
+    body = member_body(name="Win a FREE car at http://evil.example/claim")
+    api.call("register", event("POST", "/api/members", body))
+    (mail,) = api.outbox.sent()
+    assert "evil.example" not in mail.subject + mail.body
+    assert body["telephone"] not in mail.body
+
+
+def test_new_pending_and_registered_addresses_get_the_same_answer(api: Api, signed_up: SignUp) -> None:
+    # Given a member, an address with a sign-up pending, and a new address
+    _, member = signed_up()
+    pending = member_body()
+    api.call("register", event("POST", "/api/members", pending))
+    answers = [
+        api.call("register", event("POST", "/api/members", member_body(email=email)))
+        for email in (member["email"].upper(), pending["email"], unique_email())
+    ]
+    # Then status, body, headers and cookies are the same for all three
+    assert len({(a.status, str(a.body), str(sorted(a.headers.items())), str(a.cookies)) for a in answers}) == 1
+    # and the member got a sign-in link, to the address as stored, not as typed
+    (sign_in,) = [e for e in api.outbox.sent() if "sign in" in e.body]
+    assert sign_in.to == member["email"]
+    assert len([i for i in api.items() if i["sk"]["S"] == "PROFILE"]) == 1
+
+
+def test_the_confirm_page_can_show_which_address_a_link_signs_into(api: Api) -> None:
+    # Given a pending sign-up's link
+    body = member_body()
+    api.call("register", event("POST", "/api/members", body))
+    token = link_token(api, body["email"])
+    # When the page asks what the link does
+    preview = api.call("register", event("POST", "/api/session/preview", {"token": token}))
+    # Then it learns the address and the purpose, and the link still works once
+    assert preview.status == HTTPStatus.OK
+    assert preview.body == {"email": body["email"], "purpose": "sign-up"}
+    assert api.call("register", event("POST", "/api/session", {"token": token})).status == HTTPStatus.OK
+    used = api.call("register", event("POST", "/api/session/preview", {"token": token}))
+    assert used.status == HTTPStatus.UNAUTHORIZED and used.body["error"]["code"] == "invalid_token"
+
+
+def test_a_pending_sign_up_expires_after_48_hours(api: Api) -> None:
+    body = member_body()
+    api.call("register", event("POST", "/api/members", body))
+    token = link_token(api, body["email"])
+    (pending,) = [i for i in api.items() if i["pk"]["S"].startswith("TOKEN#")]
+    deadline = int(pending["expires_at"]["N"])
+    assert deadline - dt.datetime.now(dt.UTC).timestamp() == pytest.approx(48 * 3600, abs=60)
+    api.deps.clock = fixed_clock(dt.datetime.now(dt.UTC) + dt.timedelta(hours=48, minutes=1))
+    assert api.call("register", event("POST", "/api/session", {"token": token})).status == HTTPStatus.UNAUTHORIZED
 
 
 def test_an_unknown_port_is_refused_with_the_field_named(api: Api) -> None:
@@ -63,6 +107,7 @@ def test_sign_in_by_link_works_once(api: Api, signed_up: SignUp) -> None:
     asked = api.call("register", event("POST", "/api/session/link", {"email": details["email"]}))
     assert asked.status == HTTPStatus.ACCEPTED
     token = link_token(api, details["email"])
+    assert link_mail(api, token).to == details["email"]
     # When the page posts the token
     signed_in = api.call("register", event("POST", "/api/session", {"token": token}))
     # Then they are signed in, and the token cannot be used again
@@ -139,13 +184,15 @@ def test_export_holds_everything_and_erase_removes_the_personal_data(api: Api, s
     assert details["email"] not in stored and details["telephone"] not in stored
     assert api.call("register", event("GET", "/api/me", cookie=cookie_value)).status == HTTPStatus.UNAUTHORIZED
     # and the address can sign up afresh
-    again = api.call("register", event("POST", "/api/members", member_body(email=details["email"])))
-    assert api.call("register", event("GET", "/api/me", cookie=again.cookie())).status == HTTPStatus.OK
+    again = confirm_sign_up(api, member_body(email=details["email"]))
+    assert api.call("register", event("GET", "/api/me", cookie=again)).status == HTTPStatus.OK
 
 
 def test_the_local_stack_setting_drops_secure_only(aws: None, tmp_path: Path) -> None:
     local = make_api(tmp_path, cookie_secure=False)
-    response = local.call("register", event("POST", "/api/members", member_body()))
+    body = member_body()
+    local.call("register", event("POST", "/api/members", body))
+    response = local.call("register", event("POST", "/api/session", {"token": link_token(local, body["email"])}))
     (set_cookie,) = response.cookies
     assert "Secure" not in set_cookie
     assert "HttpOnly" in set_cookie and "SameSite=Lax" in set_cookie

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-import pytest
-from moto.dynamodb.responses import DynamoHandler
-
-from carjunction.api.deps import build_deps
-from tests.api.conftest import Api, Response, event
+from tests.api.conftest import Api, event
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 
@@ -86,52 +81,6 @@ def test_sold_unknown_and_bad_port_orders_are_refused(api: Api, signed_up: SignU
     )
     assert bad_port.status == HTTPStatus.UNPROCESSABLE_ENTITY
     assert list(bad_port.body["error"]["fields"]) == ["port"]
-
-
-@pytest.fixture
-def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB applies each request atomically; moto's in-process backend does not (it deep-copies tables while
-    other threads write). One lock per request restores DynamoDB's guarantee and nothing more: the race between
-    the check and the write in *our* code is still exercised, since that spans separate requests."""
-    lock = threading.RLock()
-    original = DynamoHandler.call_action
-
-    def call_action(self: Any) -> Any:
-        with lock:
-            return original(self)
-
-    monkeypatch.setattr(DynamoHandler, "call_action", call_action)
-
-
-@pytest.mark.usefixtures("atomic_moto")
-@pytest.mark.parametrize("buyers", [20, 100])  # the issue's 20, and DESIGN.md §7's 100
-def test_concurrent_orders_for_one_car_sell_it_once(api: Api, signed_up: SignUp, buyers: int) -> None:
-    # Given many members, each on their own warm function instance, and one car
-    cookies = [signed_up()[0] for _ in range(buyers)]
-    vehicle = api.add_vehicle()
-    instances = [build_deps(api.deps.settings, api.session, with_idempotency=True) for _ in cookies]
-    results: list[Response] = []
-    lock = threading.Lock()
-    start = threading.Barrier(len(cookies))
-
-    def order(cookie: str, index: int) -> None:
-        start.wait()
-        response = api.call(
-            "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie), instances[index]
-        )
-        with lock:
-            results.append(response)
-
-    threads = [threading.Thread(target=order, args=(c, i)) for i, c in enumerate(cookies)]
-    # When they all order at once
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    # Then exactly one wins and every other buyer gets 409; one order is stored
-    statuses = sorted(r.status for r in results)
-    assert statuses == [HTTPStatus.CREATED] + [HTTPStatus.CONFLICT] * (buyers - 1)
-    assert len([i for i in api.items() if i["sk"]["S"].startswith("ORDER#")]) == 1
 
 
 def test_the_same_idempotency_key_twice_gives_one_order(api: Api, signed_up: SignUp) -> None:

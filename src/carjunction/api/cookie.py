@@ -2,6 +2,9 @@
 
 Token: ``v1.<member id>.<issued at, unix s>.<session epoch>.<signature>``. The epoch is a counter kept on
 the member; signing out bumps it, so every token issued before is refused (replay after sign-out).
+
+Keys: the secret parameter holds one key, or two separated by white space: the first signs, every one of them
+verifies. That lets staff rotate the key without signing anyone out (README, "Rotating the cookie key").
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 COOKIE_NAME = "member"
 MAX_AGE_SECONDS = 365 * 24 * 3600
 VERSION = "v1"
+UNSUBSCRIBE_VERSION = "u1"
 
 
 @dataclass(frozen=True)
@@ -23,16 +28,27 @@ class Claims:
     epoch: int
 
 
-def _sign(secret: bytes, payload: str) -> str:
-    digest = hmac.new(secret, payload.encode(), hashlib.sha256).digest()
+def signing_keys(secret: bytes) -> tuple[bytes, ...]:
+    """The keys in the secret parameter's value, the signing one first; the value itself if it has no white space."""
+    return tuple(secret.split()) or (secret,)
+
+
+def _sign(key: bytes, payload: str) -> str:
+    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _signed_by_any(keys: Sequence[bytes], payload: str, signature: str) -> bool:
+    # Every key is tried, so the time taken does not tell which one matched.
+    matches = [hmac.compare_digest(_sign(key, payload), signature) for key in keys]
+    return any(matches)
 
 
 def issue(secret: bytes, member_id: str, epoch: int, now: int) -> str:
     if "." in member_id:
         raise ValueError("member ids never contain dots")
     payload = f"{VERSION}.{member_id}.{now}.{epoch}"
-    return f"{payload}.{_sign(secret, payload)}"
+    return f"{payload}.{_sign(signing_keys(secret)[0], payload)}"
 
 
 def verify(secret: bytes, token: str | None, now: int) -> Claims | None:
@@ -43,7 +59,7 @@ def verify(secret: bytes, token: str | None, now: int) -> Claims | None:
     if len(parts) != 5 or parts[0] != VERSION:
         return None
     payload, signature = ".".join(parts[:4]), parts[4]
-    if not hmac.compare_digest(_sign(secret, payload), signature):
+    if not _signed_by_any(signing_keys(secret), payload, signature):
         return None
     try:
         issued_at, epoch = int(parts[2]), int(parts[3])
@@ -55,14 +71,35 @@ def verify(secret: bytes, token: str | None, now: int) -> Claims | None:
 
 
 def read_cookie(cookies: list[str] | None) -> str | None:
-    """The ``member`` value from an HTTP API v2 event's ``cookies`` list."""
-    for cookie in cookies or []:
-        name, _, value = cookie.strip().partition("=")
-        if name == COOKIE_NAME:
-            return value
-    return None
+    """The ``member`` value from an HTTP API v2 event's ``cookies`` list.
+
+    Two ``member`` cookies mean anonymous: one may have been planted by a sibling subdomain (a cookie set for
+    ``.example.com``), and picking either would let the planter choose whose session this is.
+    """
+    values = [value for name, _, value in (c.strip().partition("=") for c in cookies or []) if name == COOKIE_NAME]
+    return values[0] if len(values) == 1 else None
 
 
 def keyed_hash(secret: bytes, purpose: str, value: str) -> str:
-    """A keyed hash for values we must recognise but never store (IP addresses, sign-in tokens)."""
-    return hmac.new(secret, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    """A keyed hash (with the signing key) for values we must recognise but never store (addresses, tokens)."""
+    return keyed_hashes(secret, purpose, value)[0]
+
+
+def keyed_hashes(secret: bytes, purpose: str, value: str) -> list[str]:
+    """The keyed hash under every key, the signing key's first: a token stored before a rotation is still found."""
+    return [hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest() for key in signing_keys(secret)]
+
+
+def unsubscribe_token(secret: bytes, member_id: str) -> str:
+    """A link token that turns a member's updates off without signing in (RFC 8058 one-click)."""
+    payload = f"{UNSUBSCRIBE_VERSION}.{member_id}"
+    return f"{payload}.{_sign(signing_keys(secret)[0], 'unsubscribe:' + payload)}"
+
+
+def unsubscribe_member(secret: bytes, token: str) -> str | None:
+    """The member id of a genuine unsubscribe token; None for anything else."""
+    parts = token.split(".")
+    if len(parts) != 3 or parts[0] != UNSUBSCRIBE_VERSION:
+        return None
+    payload = f"{parts[0]}.{parts[1]}"
+    return parts[1] if _signed_by_any(signing_keys(secret), "unsubscribe:" + payload, parts[2]) else None

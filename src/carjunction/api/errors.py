@@ -77,6 +77,10 @@ class VehicleUnavailable(Conflict):
     code = "vehicle_unavailable"
 
 
+class ReservationLimitReached(Conflict):
+    code = "reservation_limit"
+
+
 class TooLarge(ApiError):
     status, code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large"
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -23,6 +24,8 @@ class Email:
     subject: str
     body: str
     reply_to: str | None = None
+    # Extra header fields, e.g. List-Unsubscribe on update mails; never anything a visitor typed.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class Mailer(Protocol):
@@ -64,7 +67,8 @@ class OutboxMailer:
 
     def send(self, email: Email) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{uuid.uuid4().hex}.json"
+        # Named by the time first, so the folder lists the mails in the order they were sent.
+        path = self.folder / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.json"
         path.write_text(json.dumps(email.__dict__, ensure_ascii=False, indent=2), encoding="utf-8")
 
     def sent(self) -> list[Email]:

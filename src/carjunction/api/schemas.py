@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
 from carjunction.catalogue import Incoterm, Quote
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+# One-line fields refuse control characters (C0, DEL, C1) and the Unicode line and paragraph separators: a newline
+# in a name would forge lines such as "E-mail: …" in the staff's mails. The message may hold newlines, nothing else.
+ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+LINES = r"^[^\x00-\x09\x0b-\x1f\x7f-\x9f]*$"
+
+
+def _unix_newlines(value: object) -> object:
+    # Browsers send a textarea's line breaks as CRLF in forms; one kind of newline is kept.
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=ONE_LINE)]
 Telephone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()./-]{6,30}$")]
 CountryCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")]
 PortCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}[A-Z0-9]{3}$")]
 StockNo = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9][A-Z0-9-]{2,19}$")]
-Message = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+Message = Annotated[
+    str,
+    BeforeValidator(_unix_newlines),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=LINES),
+]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400, pattern=ONE_LINE)]
+LinkToken = Annotated[str, StringConstraints(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class Strict(BaseModel):
@@ -29,7 +45,9 @@ class InquiryIn(Strict):
     country: CountryCode
     stock_no: StockNo | None = None
     message: Message
-    website: str = Field(default="", max_length=200, description="Honeypot: people leave it empty; bots fill it.")
+    website: Annotated[str, StringConstraints(max_length=200, pattern=ONE_LINE)] = Field(
+        default="", description="Honeypot: people leave it empty; bots fill it."
+    )
 
 
 class InquiryOut(BaseModel):
@@ -45,7 +63,9 @@ class MemberIn(Strict):
     email: EmailStr
     country: CountryCode
     port: PortCode = Field(description="Port of discharge, a code from the ports data.")
-    updates_opt_in: bool = Field(default=False, description="Notify me about updates to the website.")
+    updates_opt_in: bool = Field(
+        default=False, description="Notify me about updates to the website; confirmed by the sign-up link."
+    )
 
 
 class MemberPatch(Strict):
@@ -53,7 +73,9 @@ class MemberPatch(Strict):
     telephone: Telephone | None = None
     country: CountryCode | None = None
     port: PortCode | None = None
-    updates_opt_in: bool | None = None
+    updates_opt_in: bool | None = Field(
+        default=None, description="true mails a link that switches updates on (double opt-in); false stops them."
+    )
 
 
 class MemberOut(BaseModel):
@@ -63,7 +85,8 @@ class MemberOut(BaseModel):
     email: str
     country: str
     port: str
-    updates_opt_in: bool
+    updates_opt_in: bool = Field(description="Updates are on: asked for and confirmed by mail.")
+    updates_pending: bool = Field(description="Asked for; the link that switches them on is in the member's mail.")
     created_at: str
 
 
@@ -76,11 +99,28 @@ class SignInLinkIn(Strict):
 
 
 class SessionIn(Strict):
-    token: Annotated[str, StringConstraints(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+    token: LinkToken
 
 
 class SignedIn(BaseModel):
     member_id: str
+
+
+class LinkPreview(BaseModel):
+    email: str = Field(description="The address the link signs into, as stored.")
+    purpose: str = Field(description="sign-up (confirms a new membership) or sign-in.")
+
+
+class UpdatesIn(Strict):
+    token: LinkToken
+
+
+class UpdatesOut(BaseModel):
+    updates_opt_in: bool
+
+
+class UnsubscribeOut(BaseModel):
+    status: str = Field(description="Always 'unsubscribed'.")
 
 
 # --- orders -------------------------------------------------------------------------------------

@@ -32,6 +32,16 @@ class Settings(BaseModel):
     inquiries_per_hour: int = Field(default=10, ge=1)
     sign_ups_per_hour: int = Field(default=10, ge=1)
     invoice_checks_per_hour: int = Field(default=30, ge=1)
+    orders_per_hour: int = Field(default=10, ge=1, description="Per member, and again per network address.")
+    mails_per_address_per_hour: int = Field(
+        default=5, ge=1, description="Sign-up, sign-in and opt-in links to one e-mail address."
+    )
+    max_open_reservations: int = Field(
+        default=2, ge=1, le=50, description="Unpaid reservations one member may hold at once."
+    )
+    sign_up_link_hours: int = Field(
+        default=48, ge=1, le=168, description="How long a pending sign-up (and its link) is kept."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

@@ -1,4 +1,7 @@
-"""Take an inquiry: store it first, then tell staff and the buyer; a failed e-mail never loses it."""
+"""Take an inquiry: store it first, then tell staff and the buyer; a failed e-mail never loses it.
+
+The buyer's receipt goes only to a signed-in member's stored (proven) address and quotes nothing typed into the
+form: otherwise the form would let anyone make the company mail any text to any address."""
 
 from __future__ import annotations
 
@@ -7,13 +10,14 @@ import datetime as dt
 from carjunction.api.deps import Deps, iso
 from carjunction.api.errors import Invalid
 from carjunction.api.logic.limit_rate import limit_rate
-from carjunction.api.logic.make_ids import inquiry_reference
+from carjunction.api.logic.make_ids import inquiry_reference, normalise_email
 from carjunction.api.mail import render, send_quietly
 from carjunction.api.schemas import InquiryIn, InquiryOut
 from carjunction.api.store import inquiries, vehicles
+from carjunction.api.store.db import Item
 
 
-def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_address: str) -> InquiryOut:
+def create_inquiry(deps: Deps, body: InquiryIn, member: Item | None, client_address: str) -> InquiryOut:
     """The stored inquiry's reference. When the honeypot is filled, a decoy that looks the same: nothing is
     stored or sent, and a bot learns nothing."""
     limit_rate(deps, "inquiry", client_address, deps.settings.inquiries_per_hour)
@@ -34,7 +38,7 @@ def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_ad
         {
             "reference": reference,
             "received_at": received_at,
-            "member_id": member_id,
+            "member_id": member["member_id"] if member else None,
             "name": body.name,
             "email": str(body.email),
             "telephone": body.telephone,
@@ -44,6 +48,7 @@ def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_ad
             "status": "new",
             "expires_at": int((now + dt.timedelta(days=deps.settings.inquiry_retention_days)).timestamp()),
         },
+        normalise_email(str(body.email)),
     )
     company, hours = deps.company, deps.company.answer_within_hours
     staff = render(
@@ -61,14 +66,15 @@ def create_inquiry(deps: Deps, body: InquiryIn, member_id: str | None, client_ad
         message=body.message,
     )
     send_quietly(deps.mailer, staff, reference)
-    receipt = render(
-        "inquiry_receipt",
-        str(body.email),
-        name=body.name,
-        reference=reference,
-        hours=hours,
-        company=company.name,
-        company_email=str(company.email),
-    )
-    send_quietly(deps.mailer, receipt, reference)
+    if member is not None:
+        receipt = render(
+            "inquiry_receipt",
+            str(member["email"]),
+            name=member["name"],
+            reference=reference,
+            hours=hours,
+            company=company.name,
+            company_email=str(company.email),
+        )
+        send_quietly(deps.mailer, receipt, reference)
     return InquiryOut(reference=reference, received_at=received_at, answer_within_hours=hours)

@@ -1,25 +1,38 @@
-"""A member's own data: read, correct, erase, export."""
+"""A member's own data: read, correct, erase, export; updates opt-in (confirmed by mail), one-click unsubscribe."""
 
 from __future__ import annotations
 
+from carjunction.api import cookie
 from carjunction.api.deps import Deps
-from carjunction.api.errors import NotSignedIn
+from carjunction.api.errors import InvalidToken, NotSignedIn
+from carjunction.api.logic.limit_rate import limit_mail_to
 from carjunction.api.logic.register_member import check_port
-from carjunction.api.schemas import ExportOut, MemberOut, MemberPatch, OrderOut
-from carjunction.api.store import members
+from carjunction.api.logic.send_links import Purpose, send_updates_link, token_hashes
+from carjunction.api.schemas import ExportOut, MemberOut, MemberPatch, OrderOut, UnsubscribeOut, UpdatesOut
+from carjunction.api.store import inquiries, members, tokens
 from carjunction.api.store.db import Item
 
 INQUIRY_FIELDS = ("reference", "received_at", "name", "email", "telephone", "country", "stock_no", "message", "status")
+UPDATES_OFF = {"updates_opt_in": False, "updates_pending": False}
 
 
 def member_out(member: Item) -> MemberOut:
-    return MemberOut.model_validate(member)
+    return MemberOut.model_validate({"updates_pending": False, **member})
 
 
 def update_me(deps: Deps, member: Item, patch: MemberPatch) -> MemberOut:
+    """Apply the corrections. Asking for updates does not switch them on: it mails a link that does (double
+    opt-in), so nobody is put on a list by someone else's hand. Switching them off takes effect at once."""
     changes = patch.model_dump(exclude_none=True)
     if "port" in changes:
         check_port(deps, changes["port"])
+    wants_updates = changes.pop("updates_opt_in", None)
+    if wants_updates is False:
+        changes |= UPDATES_OFF
+    elif wants_updates is True and member.get("updates_opt_in") is not True:
+        limit_mail_to(deps, str(member["email_key"]))
+        changes["updates_pending"] = True
+        send_updates_link(deps, member)
     if not changes:
         return member_out(member)
     updated = members.update_member(deps.db, str(member["member_id"]), changes)
@@ -28,23 +41,50 @@ def update_me(deps: Deps, member: Item, patch: MemberPatch) -> MemberOut:
     return member_out(updated)
 
 
+def confirm_updates(deps: Deps, token: str) -> UpdatesOut:
+    now = int(deps.clock().timestamp())
+    link = tokens.redeem_token(deps.db, token_hashes(deps, token), (Purpose.UPDATES,), now)
+    if link is None:
+        raise InvalidToken("This link is used, expired or unknown; tick the box in My account again.")
+    updated = members.update_member(deps.db, str(link["member_id"]), {"updates_opt_in": True, "updates_pending": False})
+    if updated is None:
+        raise InvalidToken("This membership no longer exists.")
+    return UpdatesOut(updates_opt_in=True)
+
+
+def unsubscribe(deps: Deps, token: str) -> UnsubscribeOut:
+    """One click from a mail, signed in or not. A member erased since is already unsubscribed."""
+    member_id = cookie.unsubscribe_member(deps.secret(), token)
+    if member_id is None:
+        raise InvalidToken("This unsubscribe link is not ours.")
+    members.update_member(deps.db, member_id, UPDATES_OFF)
+    return UnsubscribeOut(status="unsubscribed")
+
+
+def sent_inquiry_keys(deps: Deps, member: Item, collection: list[Item]) -> list[tuple[str, str]]:
+    """Every inquiry of the member's: sent signed in (their collection) or from their address, before or after
+    sign-up (the sender index)."""
+    keys = {(str(i["pk"]), str(i["sk"])) for i in collection if str(i["sk"]).startswith("INQUIRY#")}
+    keys |= set(inquiries.inquiry_keys_from(deps.db, str(member["email_key"])))
+    return sorted(keys, key=lambda pair: pair[1])
+
+
 def export_me(deps: Deps, member: Item) -> ExportOut:
-    items = members.member_collection(deps.db, str(member["member_id"]))
-    inquiries = [
-        {k: str(item[k]) for k in INQUIRY_FIELDS if k in item}
-        for item in items
-        if str(item["sk"]).startswith("INQUIRY#")
-    ]
-    orders = [OrderOut.model_validate(item) for item in items if str(item["sk"]).startswith("ORDER#")]
-    return ExportOut(member=member_out(member), inquiries=inquiries, orders=orders)
+    collection = members.member_collection(deps.db, str(member["member_id"]))
+    sent = inquiries.get_inquiries(deps.db, sent_inquiry_keys(deps, member, collection))
+    return ExportOut(
+        member=member_out(member),
+        inquiries=[{k: str(item[k]) for k in INQUIRY_FIELDS if k in item} for item in sent],
+        orders=[OrderOut.model_validate(item) for item in collection if str(item["sk"]).startswith("ORDER#")],
+    )
 
 
 def erase_me(deps: Deps, member: Item) -> None:
-    items = members.member_collection(deps.db, str(member["member_id"]))
+    collection = members.member_collection(deps.db, str(member["member_id"]))
     members.erase_member(
         deps.db,
         str(member["member_id"]),
         str(member["email_key"]),
-        order_keys=[str(i["sk"]) for i in items if str(i["sk"]).startswith("ORDER#")],
-        inquiry_keys=[str(i["sk"]) for i in items if str(i["sk"]).startswith("INQUIRY#")],
+        order_keys=[str(i["sk"]) for i in collection if str(i["sk"]).startswith("ORDER#")],
+        inquiry_keys=sent_inquiry_keys(deps, member, collection),
     )

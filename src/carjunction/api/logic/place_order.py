@@ -4,37 +4,55 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from carjunction.api.deps import Deps, iso
-from carjunction.api.errors import NotFound, VehicleUnavailable
+from carjunction.api.errors import NotFound, ReservationLimitReached, VehicleUnavailable
 from carjunction.api.logic import make_ids
+from carjunction.api.logic.limit_rate import limit_member, limit_rate
 from carjunction.api.logic.quote_vehicle import load_vehicle, quote_for
 from carjunction.api.mail import render, send_quietly
 from carjunction.api.schemas import BankOut, OrderIn, OrderOut, ProformaInvoice, StatusChange
-from carjunction.api.store import orders
+from carjunction.api.store import orders, vehicles
 from carjunction.api.store.db import Item
 
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 
 
-def place_order(deps: Deps, member: Item, body: OrderIn, lambda_context: Any = None) -> OrderOut:
-    """The order; a replay of the same member's idempotency key returns the first answer."""
+@dataclass(frozen=True)
+class Placed:
+    order: OrderOut
+    created: bool  # False: the member already held this car, and this is that order (a retry after a lost answer)
+
+
+def place_order(deps: Deps, member: Item, body: OrderIn, client_address: str, lambda_context: Any = None) -> Placed:
+    """The order; a replay of the same member's idempotency key returns the first answer.
+
+    The mails go out after the outcome is stored, outside the idempotent section: a slow mail service can neither
+    time an order out after its car was reserved, nor be asked twice by a replay.
+    """
+    limit_member(deps, "order", str(member["member_id"]), deps.settings.orders_per_hour)
+    limit_rate(deps, "order", client_address, deps.settings.orders_per_hour)
     request = {"member_id": member["member_id"], "order": body.model_dump(mode="json")}
+    reserved_now: list[OrderOut] = []
     if deps.idempotency is None:
-        return reserve_vehicle(deps, member, request)
-    run: Callable[..., dict[str, str]] = deps.cache.get("place_order") or idempotent(deps)
-    deps.cache["place_order"] = run
-    if lambda_context is not None:
-        # Lets Powertools expire an in-progress record with this invocation rather than after an hour.
-        deps.cache["idempotency_config"].register_lambda_context(lambda_context)
-    placed = run(request=request, member=member)
+        outcome = reserve_or_find(deps, member, request, reserved_now)
+    else:
+        run: Callable[..., dict[str, str]] = deps.cache.get("place_order") or idempotent(deps)
+        deps.cache["place_order"] = run
+        if lambda_context is not None:
+            # Lets Powertools expire an in-progress record with this invocation rather than after an hour.
+            deps.cache["idempotency_config"].register_lambda_context(lambda_context)
+        outcome = run(request=request, member=member, reserved_now=reserved_now)
+    for order in reserved_now:
+        notify(deps, member, order)
     # The order as stored now (after an erasure, with the consignee replaced): the idempotency record holds
     # only its number, so no personal field outlives erasure there.
-    item = orders.get_order(deps.db, str(member["member_id"]), placed["order_no"])
+    item = orders.get_order(deps.db, str(member["member_id"]), outcome["order_no"])
     if item is None:
         raise NotFound("No such order among yours.")
-    return OrderOut.model_validate(item)
+    return Placed(order=OrderOut.model_validate(item), created=outcome["created"] == "yes")
 
 
 def idempotent(deps: Deps) -> Callable[..., dict[str, str]]:
@@ -48,13 +66,41 @@ def idempotent(deps: Deps) -> Callable[..., dict[str, str]]:
     )
     deps.cache["idempotency_config"] = config
 
-    def run(*, request: dict[str, Any], member: Item) -> dict[str, str]:
-        return {"order_no": reserve_vehicle(deps, member, request).order_no}
+    def run(*, request: dict[str, Any], member: Item, reserved_now: list[OrderOut]) -> dict[str, str]:
+        return reserve_or_find(deps, member, request, reserved_now)
 
     wrapped: Callable[..., dict[str, str]] = idempotent_function(
         data_keyword_argument="request", persistence_store=deps.idempotency, config=config
     )(run)
     return wrapped
+
+
+def reserve_or_find(deps: Deps, member: Item, request: dict[str, Any], reserved_now: list[OrderOut]) -> dict[str, str]:
+    """{"order_no", "created"}: a new reservation (appended to ``reserved_now``), or the one this member already
+    holds on the car. Someone else's hold is VehicleUnavailable; a member at the cap, ReservationLimitReached."""
+    stock_no = OrderIn.model_validate(request["order"]).stock_no
+    held = held_by(deps, member, stock_no)
+    if held is not None:
+        return {"order_no": held, "created": "no"}
+    try:
+        order = reserve_vehicle(deps, member, request)
+    except VehicleUnavailable:
+        held = held_by(deps, member, stock_no)  # the member's own earlier attempt won the race
+        if held is None:
+            raise
+        return {"order_no": held, "created": "no"}
+    reserved_now.append(order)
+    return {"order_no": order.order_no, "created": "yes"}
+
+
+def held_by(deps: Deps, member: Item, stock_no: str) -> str | None:
+    """The number of the member's order that holds the car now, if it is theirs and still an unpaid reservation."""
+    live = vehicles.get_vehicle(deps.db, stock_no)
+    if not live or live.get("reserved_member") != member["member_id"] or "sold_order" in live:
+        return None
+    order_no = str(live["reserved_by"])
+    order = orders.get_order(deps.db, str(member["member_id"]), order_no)
+    return order_no if order is not None and order.get("status") == "reserved" else None
 
 
 def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderOut:
@@ -112,10 +158,16 @@ def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderO
                 "vehicle": vehicle.title,
                 "amount_usd": the_quote.total_usd,
             },
+            deps.settings.max_open_reservations,
         )
     except orders.VehicleTaken:
         raise VehicleUnavailable("This vehicle is reserved or sold.", {"stock_no": "is not available"}) from None
-    notify(deps, member, order)
+    except orders.ReservationLimit:
+        raise ReservationLimitReached(
+            f"A member may hold {deps.settings.max_open_reservations} unpaid reservations at once; pay or cancel one "
+            "first, or wait until one ends.",
+            {"stock_no": "over the limit of open reservations"},
+        ) from None
     return order
 
 

@@ -27,8 +27,7 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     )
     def post_inquiry(body: InquiryIn) -> Response[InquiryOut]:
         member = current_member(app, deps)
-        member_id = str(member["member_id"]) if member else None
-        return json_response(HTTPStatus.CREATED, create_inquiry(deps, body, member_id, client_address(app, deps)))
+        return json_response(HTTPStatus.CREATED, create_inquiry(deps, body, member, client_address(app, deps)))
 
     @app.get("/api/quote", tags=["stock"], summary="The authoritative landed cost of a vehicle to a port")
     def get_quote(

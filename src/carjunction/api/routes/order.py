@@ -32,15 +32,16 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     @app.post(
         "/api/orders",
         tags=["orders"],
-        summary="Reserve a vehicle; idempotent by idempotency_key",
+        summary="Reserve a vehicle (confirmed members, a capped number at once); idempotent by idempotency_key",
         security=MEMBER_ONLY,
-        responses=documented(
-            HTTPStatus.CREATED, "Reserved; a replay of the same key returns the same order.", OrderOut
-        ),
+        responses={
+            **documented(HTTPStatus.CREATED, "Reserved; a replay of the same key returns the same order.", OrderOut),
+            **documented(HTTPStatus.OK, "The member already holds this car: that order.", OrderOut),
+        },
     )
     def post_order(body: OrderIn) -> Response[OrderOut]:
-        order = place_order(deps, signed_in(), body, lambda_context=app.lambda_context)
-        return json_response(HTTPStatus.CREATED, order)
+        placed = place_order(deps, signed_in(), body, client_address(app, deps), lambda_context=app.lambda_context)
+        return json_response(HTTPStatus.CREATED if placed.created else HTTPStatus.OK, placed.order)
 
     @app.get("/api/orders", tags=["orders"], summary="The member's own orders", security=MEMBER_ONLY)
     def get_orders() -> Response[OrderList]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from carjunction.api.deps import Deps
-from carjunction.api.logic.manage_me import erase_me, export_me, member_out, update_me
+from carjunction.api.logic.manage_me import confirm_updates, erase_me, export_me, member_out, unsubscribe, update_me
 from carjunction.api.logic.register_member import register_member
-from carjunction.api.logic.sign_in import request_sign_in, sign_in, sign_out
+from carjunction.api.logic.sign_in import preview_link, request_sign_in, sign_in, sign_out
 from carjunction.api.routes.common import (
     MEMBER_ONLY,
     client_address,
@@ -23,12 +25,16 @@ from carjunction.api.routes.common import (
 from carjunction.api.schemas import (
     Accepted,
     ExportOut,
+    LinkPreview,
     MemberIn,
     MemberOut,
     MemberPatch,
     SessionIn,
     SignedIn,
     SignInLinkIn,
+    UnsubscribeOut,
+    UpdatesIn,
+    UpdatesOut,
 )
 from carjunction.api.store.db import Item
 
@@ -44,14 +50,16 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     @app.post(
         "/api/members",
         tags=["members"],
-        summary="Become a member; sets the member cookie",
+        summary="Become a member: mails a link that confirms the address; no session before that",
         responses=documented(
-            HTTPStatus.ACCEPTED, "Accepted; an address already registered gets a sign-in link.", Accepted
+            HTTPStatus.ACCEPTED,
+            "Accepted, the same for every address: a new one gets a confirmation link, a member's a sign-in link.",
+            Accepted,
         ),
     )
     def post_member(body: MemberIn) -> Response[Accepted]:
-        token = register_member(deps, body, client_address(app, deps))
-        return json_response(HTTPStatus.ACCEPTED, ACCEPTED, cookies=[member_cookie(deps, token)])
+        register_member(deps, body, client_address(app, deps))
+        return json_response(HTTPStatus.ACCEPTED, ACCEPTED)
 
     @app.post(
         "/api/session/link",
@@ -63,11 +71,33 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
         request_sign_in(deps, str(body.email), client_address(app, deps))
         return json_response(HTTPStatus.ACCEPTED, ACCEPTED)
 
-    @app.post("/api/session", tags=["members"], summary="Sign in with the token from the link")
+    @app.post(
+        "/api/session/preview",
+        tags=["members"],
+        summary="Which address a sign-in or sign-up link signs into, without using it",
+    )
+    def post_session_preview(body: SessionIn) -> Response[LinkPreview]:
+        return json_response(HTTPStatus.OK, preview_link(deps, body.token))
+
+    @app.post("/api/session", tags=["members"], summary="Sign in, or confirm a sign-up, with the token from the link")
     def post_session(body: SessionIn) -> Response[SignedIn]:
-        token = sign_in(deps, body.token)
-        member_id = token.split(".")[1]
-        return json_response(HTTPStatus.OK, SignedIn(member_id=member_id), cookies=[member_cookie(deps, token)])
+        token, member = sign_in(deps, body.token)
+        signed = SignedIn(member_id=str(member["member_id"]))
+        return json_response(HTTPStatus.OK, signed, cookies=[member_cookie(deps, token)])
+
+    @app.post("/api/updates", tags=["members"], summary="Confirm the updates opt-in with the token from its link")
+    def post_updates(body: UpdatesIn) -> Response[UpdatesOut]:
+        return json_response(HTTPStatus.OK, confirm_updates(deps, body.token))
+
+    @app.post(
+        "/api/unsubscribe",
+        tags=["members"],
+        summary="Stop updates in one click (RFC 8058), without signing in",
+    )
+    def post_unsubscribe(
+        token: Annotated[str, Query(min_length=10, max_length=200, pattern=r"^u1\.[a-z0-9]{1,40}\.[A-Za-z0-9_-]{43}$")],
+    ) -> Response[UnsubscribeOut]:
+        return json_response(HTTPStatus.OK, unsubscribe(deps, token))
 
     @app.delete(
         "/api/session",

@@ -19,10 +19,15 @@ from carjunction.api.store.db import (
 )
 
 PROFILE = "PROFILE"
+BATCH_SIZE = 25  # BatchWriteItem's limit
 
 
 class EmailTaken(Exception):
     pass
+
+
+class LinkSpent(Exception):
+    """The sign-up link was used (or ran out) while this confirmation was under way."""
 
 
 def member_pk(member_id: str) -> str:
@@ -33,8 +38,11 @@ def email_pk(email: str) -> str:
     return f"EMAIL#{email}"
 
 
-def create_member(db: Db, member: Item) -> None:
-    """Member and e-mail claim in one transaction; EmailTaken if the address is already a member's."""
+def create_member(db: Db, member: Item, link_key: dict[str, Any], now: int) -> None:
+    """Member, e-mail claim and the spending of its sign-up link (``link_key``) in one transaction: a failure
+    keeps the link usable, and a link confirmed twice at once makes one member.
+
+    EmailTaken if the address is already a member's; LinkSpent if the link is gone or out of time."""
     profile = {
         "pk": member_pk(member["member_id"]),
         "sk": PROFILE,
@@ -61,12 +69,21 @@ def create_member(db: Db, member: Item) -> None:
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
+                {
+                    "Delete": {
+                        "TableName": db.table,
+                        "Key": link_key,
+                        "ConditionExpression": "attribute_exists(pk) AND expires_at > :now",
+                        "ExpressionAttributeValues": {":now": {"N": str(now)}},
+                    }
+                },
             ]
         )
     except ClientError as error:
-        if error_code(error) == "TransactionCanceledException" and cancellation_codes(error)[1:2] == [
-            "ConditionalCheckFailed"
-        ]:
+        codes = cancellation_codes(error) if error_code(error) == "TransactionCanceledException" else []
+        if codes[2:3] == ["ConditionalCheckFailed"]:
+            raise LinkSpent from None
+        if codes[1:2] == ["ConditionalCheckFailed"]:
             raise EmailTaken from None
         raise
 
@@ -121,38 +138,63 @@ def member_collection(db: Db, member_id: str) -> list[Item]:
     )
 
 
-def erase_member(db: Db, member_id: str, email_key: str, order_keys: list[str], inquiry_keys: list[str]) -> None:
-    """Delete profile, e-mail claim and inquiries; keep orders for accounting, without personal fields."""
+def confirm_member(db: Db, member_id: str) -> Item | None:
+    """Mark the address proven; the first time, bump the session epoch so no cookie issued before works.
+
+    Only members made before sign-up needed a confirmation can be unconfirmed: whoever registered them may hold a
+    cookie, and it must die when the owner of the address first signs in. The member as it now is, or None.
+    """
+    answer = update_if(
+        db,
+        Key=key(member_pk(member_id), PROFILE),
+        UpdateExpression="SET confirmed = :yes ADD session_epoch :one",
+        ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(confirmed) OR confirmed = :no)",
+        ExpressionAttributeValues={":yes": {"BOOL": True}, ":no": {"BOOL": False}, ":one": {"N": "1"}},
+    )
+    return answer if answer is not None else get_member(db, member_id)
+
+
+def erase_member(
+    db: Db, member_id: str, email_key: str, order_keys: list[str], inquiry_keys: list[tuple[str, str]]
+) -> None:
+    """Delete inquiries, strip orders of personal fields (kept for accounting), then delete e-mail claim and profile.
+
+    Every step can be done twice, and the profile goes last: after a failure half-way the member is still signed
+    in and their retry finishes the job, instead of leaving data behind that they can no longer reach.
+    """
     pk = member_pk(member_id)
-    writes: list[dict[str, Any]] = [
-        {"Delete": {"TableName": db.table, "Key": key(pk, PROFILE)}},
-        {"Delete": {"TableName": db.table, "Key": key(email_pk(email_key), "EMAIL")}},
-    ]
-    writes += [{"Delete": {"TableName": db.table, "Key": key(pk, sk)}} for sk in inquiry_keys]
-    writes += [
-        {
-            "Update": {
-                "TableName": db.table,
-                "Key": key(pk, sk),
-                "UpdateExpression": "SET consignee = :erased, erased = :true REMOVE notify_party",
-                "ExpressionAttributeValues": to_item(
-                    {":erased": {"name": "(erased)", "address": "(erased)", "telephone": None}, ":true": True}
-                ),
-            }
-        }
-        for sk in order_keys
-    ]
-    # A transaction holds at most 100 writes; a member with more is erased in chunks, profile first.
-    for start in range(0, len(writes), 100):
-        db.client.transact_write_items(TransactItems=writes[start : start + 100])
+    for start in range(0, len(inquiry_keys), BATCH_SIZE):
+        batch = [{"DeleteRequest": {"Key": key(*keys)}} for keys in inquiry_keys[start : start + BATCH_SIZE]]
+        pending: dict[str, Any] = {db.table: batch}
+        while pending:
+            pending = db.client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    erased = to_item({":erased": {"name": "(erased)", "address": "(erased)", "telephone": None}, ":true": True})
+    for sk in order_keys:
+        try:
+            db.client.update_item(
+                TableName=db.table,
+                Key=key(pk, sk),
+                UpdateExpression="SET consignee = :erased, erased = :true REMOVE notify_party",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=erased,
+            )
+        except ClientError as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
+    db.client.transact_write_items(
+        TransactItems=[
+            {"Delete": {"TableName": db.table, "Key": key(email_pk(email_key), "EMAIL")}},
+            {"Delete": {"TableName": db.table, "Key": key(pk, PROFILE)}},
+        ]
+    )
 
 
 def opted_in_members(db: Db) -> list[Item]:
-    """Members who asked to be told about updates to the website, oldest membership first."""
+    """Confirmed members who asked, and confirmed by mail, to be told about updates; oldest membership first."""
     return query_all(
         db,
         IndexName="gsi1",
         KeyConditionExpression="gsi1pk = :member",
-        FilterExpression="updates_opt_in = :yes",
+        FilterExpression="updates_opt_in = :yes AND confirmed = :yes",
         ExpressionAttributeValues={":member": {"S": "MEMBER"}, ":yes": {"BOOL": True}},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
 from carjunction.api.store.db import (
@@ -24,19 +26,54 @@ class VehicleTaken(Exception):
     pass
 
 
+class ReservationLimit(Exception):
+    """The member already holds as many unpaid reservations as one member may (or is no longer a member)."""
+
+
+# An order placed under the cap carries this flag; the member's counter goes down once, when the order stops being
+# an unpaid reservation. Orders without it (placed before the cap existed, or erased) never touch the counter.
+HOLDS_SLOT = "holds_slot"
+
+
+def slot_freed(order: Item) -> dict[str, Any] | None:
+    """The write that gives back the member's reservation slot when ``order`` leaves "reserved", or None."""
+    if order.get("status") != "reserved" or not order.get(HOLDS_SLOT) or order.get("erased"):
+        return None
+    return {
+        "Update": {
+            "Key": key(str(order["pk"]), "PROFILE"),
+            "UpdateExpression": "ADD open_reservations :minus_one",
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeValues": {":minus_one": {"N": "-1"}},
+        }
+    }
+
+
 def order_sk(order_no: str) -> str:
     return f"ORDER#{order_no}"
 
 
-def reserve_and_place(db: Db, order: Item, invoice: Item) -> None:
-    """One transaction: reserve the car only if available and unreserved, store the order and its invoice code."""
+def reserve_and_place(db: Db, order: Item, invoice: Item, max_open: int) -> None:
+    """One transaction: reserve the car only if available and unreserved, take one of the member's ``max_open``
+    reservation slots (confirmed members only), store the order and its invoice code.
+
+    VehicleTaken or ReservationLimit when a condition fails; nothing is written then."""
     member_pk = f"MEMBER#{order['member_id']}"
     order_item = {
         "pk": member_pk,
         "sk": order_sk(order["order_no"]),
         "gsi1pk": "ORDER",
         "gsi1sk": f"{order['created_at']}#{order['order_no']}",
+        HOLDS_SLOT: True,
         **order,
+    }
+    slot = {
+        "TableName": db.table,
+        "Key": key(member_pk, "PROFILE"),
+        "UpdateExpression": "ADD open_reservations :one",
+        "ConditionExpression": "confirmed = :yes "
+        "AND (attribute_not_exists(open_reservations) OR open_reservations < :cap)",
+        "ExpressionAttributeValues": to_item({":one": 1, ":yes": True, ":cap": max_open}),
     }
     invoice_item = {"pk": f"INVOICE#{invoice['code']}", "sk": "INVOICE", **invoice}
     reserve = {
@@ -74,14 +111,22 @@ def reserve_and_place(db: Db, order: Item, invoice: Item) -> None:
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
+                {"Update": slot},
             ]
         )
     except ClientError as error:
-        if error_code(error) == "TransactionCanceledException" and cancellation_codes(error)[:1] == [
-            "ConditionalCheckFailed"
-        ]:
-            raise VehicleTaken from None
+        if error_code(error) == "TransactionCanceledException":
+            codes = cancellation_codes(error)
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                raise VehicleTaken from None
+            if codes[3:4] == ["ConditionalCheckFailed"]:
+                raise ReservationLimit from None
         raise
+
+
+def with_table(db: Db, write: dict[str, Any]) -> dict[str, Any]:
+    ((kind, request),) = write.items()
+    return {kind: {"TableName": db.table, **request}}
 
 
 def get_order(db: Db, member_id: str, order_no: str) -> Item | None:
@@ -113,6 +158,8 @@ def release(db: Db, stock_no: str, now_iso: str) -> bool:
     held = from_item(vehicle["Item"])
     if "reserved_by" not in held:
         return False
+    order = get_order(db, str(held["reserved_member"]), str(held["reserved_by"]))
+    freed = slot_freed(order) if order else None
     change = to_item({":lapsed": "lapsed", ":reserved": "reserved", ":history": [{"status": "lapsed", "at": now_iso}]})
     try:
         db.client.transact_write_items(
@@ -136,11 +183,12 @@ def release(db: Db, stock_no: str, now_iso: str) -> bool:
                         "ExpressionAttributeValues": change,
                     }
                 },
+                *([with_table(db, freed)] if freed else []),
             ]
         )
     except ClientError as error:
         if error_code(error) == "TransactionCanceledException":
-            return False  # paid meanwhile, or released by another run
+            return False  # paid meanwhile, released by another run, or the member erased meanwhile (next run frees it)
         raise
     return True
 
@@ -183,6 +231,7 @@ def change_status(db: Db, order: Item, to_status: str, at: str, *, vehicle: str 
         }
     }
     writes = [move]
+    freed = slot_freed(order) if to_status != "reserved" else None
     if vehicle == "free":
         update = "REMOVE reserved_by, reserved_member, reserved_until, gsi2pk, gsi2sk"
         values: Item = {":order": order_no}
@@ -203,6 +252,8 @@ def change_status(db: Db, order: Item, to_status: str, at: str, *, vehicle: str 
                 }
             }
         )
+    if freed:
+        writes.append(with_table(db, freed))
     try:
         db.client.transact_write_items(TransactItems=writes)
     except ClientError as error:

@@ -1,0 +1,76 @@
+"""One-time links by e-mail: sign-up confirmation, sign-in and the updates opt-in. Only a keyed hash of a link's
+token is stored, and a link always goes to an address that is stored (never one typed on another form)."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from typing import Any
+
+from carjunction.api import cookie
+from carjunction.api.deps import Deps
+from carjunction.api.mail import render, send_quietly
+from carjunction.api.store import tokens
+from carjunction.api.store.db import Item
+
+SIGN_IN_MINUTES = 15
+SIGN_IN_PAGE = "/members/sign-in/"
+UPDATES_PAGE = "/members/updates/"
+
+
+class Purpose(StrEnum):
+    SIGN_UP = "sign-up"
+    SIGN_IN = "sign-in"
+    UPDATES = "updates"
+
+
+def token_hashes(deps: Deps, token: str) -> list[str]:
+    return cookie.keyed_hashes(deps.secret(), "link", token)
+
+
+def send_link(deps: Deps, purpose: Purpose, email: str, link: Item, *, template: str, page: str, seconds: int) -> None:
+    """Store the link (``link``: member_id, or a pending sign-up's details) and mail it to ``email``."""
+    token = secrets.token_urlsafe(32)
+    now = int(deps.clock().timestamp())
+    stored = {"purpose": purpose.value, "email": email, **link}
+    tokens.put_token(deps.db, cookie.keyed_hash(deps.secret(), "link", token), stored, now + seconds)
+    # A fragment, not a query: it never reaches a server log, and the page POSTs it to the API.
+    url = f"{deps.settings.site_origin}{page}#token={token}"
+    values: dict[str, Any] = {"company": deps.company.name, "link": url, "hours": seconds // 3600}
+    send_quietly(deps.mailer, render(template, email, **values), f"{purpose.value} link")
+
+
+def send_sign_in_link(deps: Deps, member: Item) -> None:
+    send_link(
+        deps,
+        Purpose.SIGN_IN,
+        str(member["email"]),
+        {"member_id": member["member_id"]},
+        template="sign_in_link",
+        page=SIGN_IN_PAGE,
+        seconds=SIGN_IN_MINUTES * 60,
+    )
+
+
+def send_sign_up_link(deps: Deps, email: str, details: Item, wants_updates: bool) -> None:
+    send_link(
+        deps,
+        Purpose.SIGN_UP,
+        email,
+        {"details": details},
+        template="sign_up_updates" if wants_updates else "sign_up",
+        page=SIGN_IN_PAGE,
+        seconds=deps.settings.sign_up_link_hours * 3600,
+    )
+
+
+def send_updates_link(deps: Deps, member: Item) -> None:
+    send_link(
+        deps,
+        Purpose.UPDATES,
+        str(member["email"]),
+        {"member_id": member["member_id"]},
+        template="updates_confirm",
+        page=UPDATES_PAGE,
+        seconds=deps.settings.sign_up_link_hours * 3600,
+    )

@@ -60,7 +60,7 @@ def printed_token(said: list[str], email: str, timeout: float = 10) -> str:
     deadline = time.monotonic() + timeout
     while True:
         mails = [line for line in list(said) if f"E-mail to {email}" in line]
-        tokens = [token for mail in mails for token in re.findall(r"#token=([A-Za-z0-9_-]+)", mail)]
+        tokens: list[str] = [t for mail in mails for t in re.findall(r"#token=([A-Za-z0-9_-]+)", mail)]
         if tokens:
             return tokens[-1]
         assert time.monotonic() < deadline, f"no link to {email} was printed"

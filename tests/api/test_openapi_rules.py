@@ -116,6 +116,7 @@ def test_every_e_mail_field_states_the_rule() -> None:
         assert schema["pattern"] == EMAIL_PATTERN
         assert schema["not"] == {"pattern": EMAIL_REFUSED}
         assert schema["maxLength"] == EMAIL_MAX_LENGTH
+        assert "format" not in schema
 
 
 @settings(max_examples=400, derandomize=True, database=None, suppress_health_check=[HealthCheck.filter_too_much])

@@ -10,7 +10,9 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from carjunction.local.stack import TABLES, Stack, StackConfig, start_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 _addresses = itertools.count(1)
+LINK_TOKEN = re.compile(r"#token=([A-Za-z0-9_.-]+)")
 
 
 def fresh_address() -> str:
@@ -85,7 +88,8 @@ class Api:
             connection.close()
 
     def sign_up(self, **overrides: Any) -> tuple[str, dict[str, Any]]:
-        """A new member; returns their cookie (``member=…``) and what they signed up with."""
+        """A new, confirmed member, the way a buyer becomes one: sign up, open the mailed link, confirm it.
+        Returns their cookie (``member=…``) and what they signed up with."""
         tag = uuid.uuid4().hex[:10]
         member = {
             "name": f"Hardening Buyer {tag}",
@@ -97,7 +101,31 @@ class Api:
         }
         answer = self.call("POST", "/api/members", member)
         assert answer.status == HTTPStatus.ACCEPTED, answer.raw
-        return answer.cookies[0].split(";", 1)[0], member
+        confirmed = self.call("POST", "/api/session", {"token": self.link_token(member["email"])})
+        assert confirmed.status == HTTPStatus.OK, confirmed.raw
+        return confirmed.cookies[0].split(";", 1)[0], member
+
+    def mails_to(self, address: str) -> list[dict[str, Any]]:
+        """Every e-mail the stack wrote to its outbox for ``address``, oldest first."""
+        mails = []
+        for path in sorted(self.stack.config.outbox.glob("*.json"), key=lambda p: p.stat().st_mtime_ns):
+            try:
+                mail = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                continue  # still being written
+            if mail["to"] == address:
+                mails.append(mail)
+        return mails
+
+    def link_token(self, address: str, timeout: float = 10) -> str:
+        """The token of the newest link mailed to ``address`` (waiting for it: mail may leave after the answer)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            tokens: list[str] = [t for mail in self.mails_to(address) for t in LINK_TOKEN.findall(mail["body"])]
+            if tokens:
+                return tokens[-1]
+            assert time.monotonic() < deadline, f"no link was mailed to {address}"
+            time.sleep(0.05)
 
     def items(self, table: str = "DataTable") -> list[dict[str, Any]]:
         """Every item of one table (a full scan: tests only)."""
@@ -108,6 +136,25 @@ class Api:
 @pytest.fixture(scope="session")
 def full(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--full"))
+
+
+# The fuzz test's size is fixed when its module is imported (Schemathesis builds the tests then), so the option
+# is read here, in the hook that runs before that import. Its case counts are reported at the end of the run.
+RUN = {"full": False}
+FUZZ_CASES: dict[str, int] = {}  # by operation
+FUZZ_KINDS: dict[str, int] = {}  # by phase, and the cases sent with a method the path does not take
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    RUN["full"] = bool(config.getoption("--full"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FUZZ_CASES:
+        size = "full" if RUN["full"] else "default"
+        terminalreporter.write_sep("-", f"Schemathesis: {sum(FUZZ_CASES.values())} cases ({size} size)")
+        for label, count in [*sorted(FUZZ_CASES.items()), *sorted(FUZZ_KINDS.items())]:
+            terminalreporter.write_line(f"{count:6d}  {label}")
 
 
 # Package scope: moto's backends are shared by the whole process, so this stack must be gone before other

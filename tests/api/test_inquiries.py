@@ -74,8 +74,15 @@ def test_the_honeypot_looks_like_success_but_stores_and_sends_nothing(api: Api) 
 
 def test_an_unknown_stock_number_is_named_in_the_error(api: Api) -> None:
     response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(stock_no="NOPE-404")))
-    assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert response.status == HTTPStatus.NOT_FOUND
     assert "stock_no" in response.body["error"]["fields"]
+    assert stored_inquiries(api) == []
+
+
+def test_a_country_outside_the_shipping_data_is_named_in_the_error(api: Api) -> None:
+    response = api.call("inquiry", event("POST", "/api/inquiries", inquiry(country="XX")))
+    assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert list(response.body["error"]["fields"]) == ["country"]
     assert stored_inquiries(api) == []
 
 

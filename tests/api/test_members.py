@@ -95,6 +95,13 @@ def test_a_pending_sign_up_expires_after_48_hours(api: Api) -> None:
     assert api.call("register", event("POST", "/api/session", {"token": token})).status == HTTPStatus.UNAUTHORIZED
 
 
+@pytest.mark.parametrize(("field", "value"), [("country", "XX"), ("updates_opt_in", 0), ("updates_opt_in", "yes")])
+def test_an_unknown_country_and_a_non_boolean_opt_in_are_refused(api: Api, field: str, value: Any) -> None:
+    response = api.call("register", event("POST", "/api/members", member_body(**{field: value})))
+    assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert list(response.body["error"]["fields"]) == [field]
+
+
 def test_an_unknown_port_is_refused_with_the_field_named(api: Api) -> None:
     response = api.call("register", event("POST", "/api/members", member_body(port="ZZZZZ")))
     assert response.status == HTTPStatus.UNPROCESSABLE_ENTITY

@@ -66,6 +66,26 @@ def test_an_unknown_order_is_one_line_and_exit_1(world: World) -> None:
     assert err.strip() == "error: no order 'CJ-NOSUCH00'"
 
 
+def test_a_cancelled_or_paid_reservation_gives_the_member_a_slot_back(world: World) -> None:
+    # Given a member holding the most unpaid reservations one member may
+    buyer, _ = world.sign_up()
+    held = [world.order(buyer)["order_no"] for _ in range(2)]
+    over = world.api.call(
+        "order", event("POST", "/api/orders", order_body(world.api.add_vehicle().stock_no), cookie=buyer)
+    )
+    assert over.body["error"]["code"] == "reservation_limit"
+    # When staff cancel one and mark the other paid
+    assert world.admin("orders", "move", held[0], "--to", "cancelled")[0] == 0
+    assert world.admin("orders", "move", held[1], "--to", "invoiced")[0] == 0
+    assert world.admin("orders", "move", held[1], "--to", "paid")[0] == 0
+    # Then the member may reserve two cars again, and no more
+    assert [world.order(buyer)["status"] for _ in range(2)] == ["reserved", "reserved"]
+    again = world.api.call(
+        "order", event("POST", "/api/orders", order_body(world.api.add_vehicle().stock_no), cookie=buyer)
+    )
+    assert again.body["error"]["code"] == "reservation_limit"
+
+
 def test_cancelling_frees_the_car_for_another_buyer(world: World) -> None:
     # Given a reserved car
     first, _ = world.sign_up()
@@ -118,12 +138,12 @@ def test_a_lapsed_order_cannot_be_moved(world: World) -> None:
 
 
 def test_orders_list_filters_by_status_oldest_first(world: World) -> None:
-    cookie, _ = world.sign_up()
-    first = world.order(cookie)["order_no"]
+    buyers = [world.sign_up()[0] for _ in range(3)]  # one each: a member holds at most two unpaid reservations
+    first = world.order(buyers[0])["order_no"]
     world.at(T0 + dt.timedelta(hours=1))
-    second = world.order(cookie)["order_no"]
+    second = world.order(buyers[1])["order_no"]
     world.at(T0 + dt.timedelta(hours=2))
-    third = world.order(cookie)["order_no"]
+    third = world.order(buyers[2])["order_no"]
     move_order(world.context, second, "invoiced")
     assert [o["order_no"] for o in world.admin_json("orders", "list")] == [first, second, third]
     assert [o["order_no"] for o in world.admin_json("orders", "list", "--status", "reserved")] == [first, third]
@@ -199,8 +219,10 @@ def test_a_cancel_whose_car_is_not_held_by_the_order_changes_nothing(world: Worl
 def test_a_buyer_s_escape_codes_in_the_consignee_reach_the_terminal_harmlessly(world: World) -> None:
     # Given an order whose consignee carries terminal escapes
     cookie, _ = world.sign_up()
+    # (the API refuses them now; staff's tools must still show older or otherwise stored ones safely)
     consignee = {"name": "Evil\x1b[2J Ltd", "address": "Street\x1b]0;owned\x07 1", "telephone": "+254 700 100"}
-    order_no = world.order(cookie, consignee=consignee)["order_no"]
+    order_no = world.order(cookie)["order_no"]
+    world.store_as_typed("order_no", order_no, consignee=consignee)
     # When staff list and show it
     _, listed, _ = world.admin("orders", "list")
     _, shown, _ = world.admin("orders", "show", order_no)

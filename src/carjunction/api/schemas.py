@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
 from carjunction.catalogue import Incoterm, Quote
 
-# One-line fields refuse control characters (C0, DEL, C1) and the Unicode line and paragraph separators: a newline
-# in a name would forge lines such as "E-mail: …" in the staff's mails. The message may hold newlines, nothing else.
-ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+# One-line fields refuse control characters (C0, DEL, C1), the Unicode line and paragraph separators and the bidi
+# overrides: a newline in a name would forge lines such as "E-mail: …" in the staff's mails, an override would
+# show staff a name reversed. The message may hold newlines, nothing else.
+ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
 LINES = r"^[^\x00-\x09\x0b-\x1f\x7f-\x9f]*$"
 
 
@@ -26,8 +27,8 @@ PortCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True
 StockNo = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9][A-Z0-9-]{2,19}$")]
 Message = Annotated[
     str,
-    BeforeValidator(_unix_newlines),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=LINES),
+    BeforeValidator(_unix_newlines),  # listed last, so it runs before the constraints (pydantic wraps in order)
 ]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400, pattern=ONE_LINE)]
 LinkToken = Annotated[str, StringConstraints(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -63,7 +64,7 @@ class MemberIn(Strict):
     email: EmailStr
     country: CountryCode
     port: PortCode = Field(description="Port of discharge, a code from the ports data.")
-    updates_opt_in: bool = Field(
+    updates_opt_in: StrictBool = Field(
         default=False, description="Notify me about updates to the website; confirmed by the sign-up link."
     )
 
@@ -73,7 +74,7 @@ class MemberPatch(Strict):
     telephone: Telephone | None = None
     country: CountryCode | None = None
     port: PortCode | None = None
-    updates_opt_in: bool | None = Field(
+    updates_opt_in: StrictBool | None = Field(
         default=None, description="true mails a link that switches updates on (double opt-in); false stops them."
     )
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from carjunction.api.deps import Deps, iso
-from carjunction.api.errors import Invalid
+from carjunction.api.errors import NotFound
 from carjunction.api.logic.limit_rate import limit_rate
 from carjunction.api.logic.make_ids import inquiry_reference, normalise_email
+from carjunction.api.logic.register_member import check_country
 from carjunction.api.mail import render, send_quietly
 from carjunction.api.schemas import InquiryIn, InquiryOut
 from carjunction.api.store import inquiries, vehicles
@@ -21,6 +22,7 @@ def create_inquiry(deps: Deps, body: InquiryIn, member: Item | None, client_addr
     """The stored inquiry's reference. When the honeypot is filled, a decoy that looks the same: nothing is
     stored or sent, and a bot learns nothing."""
     limit_rate(deps, "inquiry", client_address, deps.settings.inquiries_per_hour)
+    check_country(deps, body.country)
     if body.website:
         hours = deps.company.answer_within_hours
         return InquiryOut(reference=inquiry_reference(), received_at=iso(deps.clock()), answer_within_hours=hours)
@@ -28,7 +30,8 @@ def create_inquiry(deps: Deps, body: InquiryIn, member: Item | None, client_addr
     if body.stock_no:
         vehicle = vehicles.get_vehicle(deps.db, body.stock_no)
         if vehicle is None:
-            raise Invalid("Unknown stock number.", {"stock_no": "is not a vehicle in our stock"})
+            # 404 like the quote's: the number has the right form, there is just no such car (any more)
+            raise NotFound("Unknown stock number.", {"stock_no": "is not a vehicle in our stock"})
         vehicle_title = f"{vehicle.get('title', body.stock_no)} ({body.stock_no})"
     now = deps.clock()
     received_at = iso(now)

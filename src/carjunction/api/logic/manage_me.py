@@ -6,7 +6,7 @@ from carjunction.api import cookie
 from carjunction.api.deps import Deps
 from carjunction.api.errors import InvalidToken, NotSignedIn
 from carjunction.api.logic.limit_rate import limit_mail_to
-from carjunction.api.logic.register_member import check_port
+from carjunction.api.logic.register_member import check_country, check_port
 from carjunction.api.logic.send_links import Purpose, send_updates_link, token_hashes
 from carjunction.api.schemas import ExportOut, MemberOut, MemberPatch, OrderOut, UnsubscribeOut, UpdatesOut
 from carjunction.api.store import inquiries, members, tokens
@@ -24,6 +24,8 @@ def update_me(deps: Deps, member: Item, patch: MemberPatch) -> MemberOut:
     """Apply the corrections. Asking for updates does not switch them on: it mails a link that does (double
     opt-in), so nobody is put on a list by someone else's hand. Switching them off takes effect at once."""
     changes = patch.model_dump(exclude_none=True)
+    if "country" in changes:
+        check_country(deps, changes["country"])
     if "port" in changes:
         check_port(deps, changes["port"])
     wants_updates = changes.pop("updates_opt_in", None)

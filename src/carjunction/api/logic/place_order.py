@@ -32,19 +32,17 @@ def place_order(deps: Deps, member: Item, body: OrderIn, client_address: str, la
     The mails go out after the outcome is stored, outside the idempotent section: a slow mail service can neither
     time an order out after its car was reserved, nor be asked twice by a replay.
     """
-    limit_member(deps, "order", str(member["member_id"]), deps.settings.orders_per_hour)
-    limit_rate(deps, "order", client_address, deps.settings.orders_per_hour)
     request = {"member_id": member["member_id"], "order": body.model_dump(mode="json")}
     reserved_now: list[OrderOut] = []
     if deps.idempotency is None:
-        outcome = reserve_or_find(deps, member, request, reserved_now)
+        outcome = reserve_or_find(deps, member, request, client_address, reserved_now)
     else:
         run: Callable[..., dict[str, str]] = deps.cache.get("place_order") or idempotent(deps)
         deps.cache["place_order"] = run
         if lambda_context is not None:
             # Lets Powertools expire an in-progress record with this invocation rather than after an hour.
             deps.cache["idempotency_config"].register_lambda_context(lambda_context)
-        outcome = run(request=request, member=member, reserved_now=reserved_now)
+        outcome = run(request=request, member=member, client_address=client_address, reserved_now=reserved_now)
     for order in reserved_now:
         notify(deps, member, order)
     # The order as stored now (after an erasure, with the consignee replaced): the idempotency record holds
@@ -66,8 +64,10 @@ def idempotent(deps: Deps) -> Callable[..., dict[str, str]]:
     )
     deps.cache["idempotency_config"] = config
 
-    def run(*, request: dict[str, Any], member: Item, reserved_now: list[OrderOut]) -> dict[str, str]:
-        return reserve_or_find(deps, member, request, reserved_now)
+    def run(
+        *, request: dict[str, Any], member: Item, client_address: str, reserved_now: list[OrderOut]
+    ) -> dict[str, str]:
+        return reserve_or_find(deps, member, request, client_address, reserved_now)
 
     wrapped: Callable[..., dict[str, str]] = idempotent_function(
         data_keyword_argument="request", persistence_store=deps.idempotency, config=config
@@ -75,9 +75,16 @@ def idempotent(deps: Deps) -> Callable[..., dict[str, str]]:
     return wrapped
 
 
-def reserve_or_find(deps: Deps, member: Item, request: dict[str, Any], reserved_now: list[OrderOut]) -> dict[str, str]:
+def reserve_or_find(
+    deps: Deps, member: Item, request: dict[str, Any], client_address: str, reserved_now: list[OrderOut]
+) -> dict[str, str]:
     """{"order_no", "created"}: a new reservation (appended to ``reserved_now``), or the one this member already
-    holds on the car. Someone else's hold is VehicleUnavailable; a member at the cap, ReservationLimitReached."""
+    holds on the car. Someone else's hold is VehicleUnavailable; a member at the cap, ReservationLimitReached.
+
+    Rate-limited here, inside the idempotent section: a replay of a key already answered costs nothing and is
+    not counted, so a page's retries after a lost answer never run into the limit."""
+    limit_member(deps, "order", str(member["member_id"]), deps.settings.orders_per_hour)
+    limit_rate(deps, "order", client_address, deps.settings.orders_per_hour)
     stock_no = OrderIn.model_validate(request["order"]).stock_no
     held = held_by(deps, member, stock_no)
     if held is not None:

@@ -19,8 +19,17 @@ def check_port(deps: Deps, port: str) -> None:
         raise Invalid("Unknown port.", {"port": "is not a port we ship to"}) from None
 
 
+def check_country(deps: Deps, country: str) -> None:
+    """Only the countries of the shipping data: the forms offer no other, and openapi.json lists them."""
+    try:
+        deps.shipping.country(country)
+    except KeyError:
+        raise Invalid("Unknown country.", {"country": "is not a country we ship to"}) from None
+
+
 def register_member(deps: Deps, body: MemberIn, client_address: str) -> None:
     limit_rate(deps, "sign-up", client_address, deps.settings.sign_ups_per_hour)
+    check_country(deps, body.country)
     check_port(deps, body.port)
     email_key = normalise_email(str(body.email))
     limit_mail_to(deps, email_key)

@@ -61,10 +61,11 @@ clean:
 
 # `sam build` calls these (BuildMethod: makefile in template.yaml) with ARTIFACTS_DIR set.
 # Each function gets the package, the entry points and the two data files it reads; vehicles come
-# from DynamoDB. Wheels are fetched for the Lambda platform (arm64, Python 3.13), not this machine.
+# from DynamoDB (the mail function reads neither file; one recipe keeps the five artefacts alike).
+# Wheels are fetched for the Lambda platform (arm64, Python 3.13), not this machine.
 LAMBDA_REQUIREMENTS := 'aws-lambda-powertools>=3.10,<4' 'pydantic[email]>=2.7,<3' 'pyyaml>=6.0,<7'
 
-build-InquiryFunction build-RegisterFunction build-OrderFunction build-ReleaseFunction:
+build-InquiryFunction build-RegisterFunction build-OrderFunction build-ReleaseFunction build-MailFunction:
 	$(PYTHON) -m pip install --quiet --target "$(ARTIFACTS_DIR)" --platform manylinux2014_aarch64 \
 		--implementation cp --python-version 3.13 --only-binary=:all: $(LAMBDA_REQUIREMENTS)
 	cp -r src/carjunction functions "$(ARTIFACTS_DIR)/"

@@ -35,7 +35,7 @@ def grants() -> dict[str, list[tuple[str, str]]]:
 def test_no_function_can_scan_delete_tables_or_write_what_is_not_its_own() -> None:
     # Given every function's grants
     roles = grants()
-    assert set(roles) == {"InquiryFunction", "RegisterFunction", "OrderFunction", "ReleaseFunction"}
+    assert set(roles) == {"InquiryFunction", "RegisterFunction", "OrderFunction", "ReleaseFunction", "MailFunction"}
     everything = [(name, action, where) for name, pairs in roles.items() for action, where in pairs]
 
     # Then no one can scan, use wildcards, or act on whole tables

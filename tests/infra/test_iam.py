@@ -1,10 +1,17 @@
 """Least privilege, checked against the code: each function's IAM statements in template.yaml must be exactly the
-(action, resource) pairs its code calls, as recorded by a botocore hook while a journey covers all its routes."""
+(action, resource) pairs its code calls, as recorded by a botocore hook while a journey covers all its routes.
+
+The API functions are run as in AWS: mail is queued (sqs:SendMessage), and requests come through CloudFront with
+its X-Origin-Verify header, so the origin secret is read (secretsmanager:GetSecretValue). The mail function is run
+on the queued mails and sends with SES as the sending identity."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,22 +20,36 @@ import pytest
 
 from carjunction.api.deps import build_deps
 from carjunction.api.logic.release_lapsed import release_lapsed
+from carjunction.api.mail import Email, email_from_json
+from carjunction.api.queues import create_queues
 from carjunction.api.routes import build_app
 from carjunction.api.routes.common import dispatch
+from carjunction.api.send_mail import MailSettings, ses_mailer
 from carjunction.api.store.db import Db
 from carjunction.api.tables import load_template
+from carjunction.local.mail_queue import MailQueuePoller
 from tests.api.conftest import REGION, ROOT, Api, LambdaContext, Response, event, make_api, member_body
 from tests.api.test_orders import order_body
 
-Grant = tuple[str, str]  # ("dynamodb:PutItem", "DataTable"), ("ses:SendEmail", "*"), ...
-SERVICE_PREFIX = {"dynamodb": "dynamodb", "sesv2": "ses", "ssm": "ssm"}
-FUNCTIONS = {"inquiry": "InquiryFunction", "register": "RegisterFunction", "order": "OrderFunction"}
+Grant = tuple[str, str]  # ("dynamodb:PutItem", "DataTable"), ("ses:SendEmail", "identity"), ...
+SERVICE_PREFIX = {
+    "dynamodb": "dynamodb",
+    "sesv2": "ses",
+    "ssm": "ssm",
+    "sqs": "sqs",
+    "secrets-manager": "secretsmanager",
+}
+# Batch calls are authorised as their single-item action (AWS's service authorization reference for SQS).
+ACTION_OF = {"DeleteMessageBatch": "DeleteMessage", "SendMessageBatch": "SendMessage"}
+ORIGIN_SECRET = "origin-verify-" + "x" * 40
 
 
 def resource_name(resource: Any) -> str:
-    """A template Resource as a short name: DataTable, DataTable/index, parameter, *."""
+    """A template Resource as a short name: DataTable, DataTable/index, parameter, MailQueue, identity, *."""
     if resource == "*":
         return "*"
+    if isinstance(resource, dict) and "Ref" in resource:
+        return str(resource["Ref"])
     if isinstance(resource, dict) and "Fn::GetAtt" in resource:
         target = resource["Fn::GetAtt"]
         return str(target[0] if isinstance(target, list) else target.split(".")[0])
@@ -38,6 +59,8 @@ def resource_name(resource: Any) -> str:
             return sub[2 : sub.index(".")] + "/index"
         if ":parameter" in sub:
             return "parameter"
+        if sub.endswith(":identity/${MailIdentity}"):
+            return "identity"
     raise AssertionError(f"unexpected resource form {resource!r}")
 
 
@@ -53,20 +76,32 @@ def template_grants(logical_id: str) -> set[Grant]:
     return grants
 
 
+def mail_identity() -> str:
+    return str(load_template(ROOT / "template.yaml")["Parameters"]["MailIdentity"]["Default"])
+
+
+@dataclass
 class Recorder:
     """Every AWS call a session's clients make, as the IAM (action, resource) it needs."""
 
-    def __init__(self, tables: dict[str, str]) -> None:
-        self.tables = tables  # table name → logical id
-        self.grants: set[Grant] = set()
+    tables: dict[str, str]  # table name → logical id
+    queues: dict[str, str]  # queue URL → logical id
+    grants: set[Grant] = field(default_factory=set)
 
     def __call__(self, params: dict[str, Any], event_name: str, **_: Any) -> None:
         _event, service, operation = event_name.split(".")
-        action = f"{SERVICE_PREFIX[service]}:{operation}"
+        action = f"{SERVICE_PREFIX[service]}:{ACTION_OF.get(operation, operation)}"
         if service == "ssm":
             self.grants.add((action, "parameter"))
+        elif service == "secrets-manager":
+            self.grants.add((action, "OriginVerifySecret"))
+        elif service == "sqs":
+            self.grants.add((action, self.queues[params["QueueUrl"]]))
         elif service == "sesv2":
-            self.grants.add((action, "*"))
+            # SES authorises a send against the identity the sender is verified as (MailIdentity).
+            sender = params["FromEmailAddress"]
+            verified_as = "identity" if sender.rsplit("@", 1)[-1] in {mail_identity(), sender} else sender
+            self.grants.add((action, verified_as))
         elif operation == "TransactWriteItems":
             for item in params["TransactItems"]:
                 (write,) = item.values()
@@ -81,87 +116,155 @@ class Recorder:
         return session
 
 
+@dataclass
+class World:
+    api: Api
+    recorder: Recorder
+    queue_url: str
+    mailbox: list[Email] = field(default_factory=list)
+    queued: list[dict[str, Any]] = field(default_factory=list)  # the raw messages, for the mail function
+
+    def collect(self) -> None:
+        """Take the queued mails off the queue (unrecorded: the mail function's reading is tested on its own)."""
+        sqs = self.api.session.client("sqs")
+        while messages := sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", []):
+            for message in messages:
+                self.queued.append(message)
+                self.mailbox.append(email_from_json(message["Body"]))
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def link_token(self, to: str) -> str:
+        self.collect()
+        tokens: list[str] = [
+            t for mail in self.mailbox if mail.to == to for t in re.findall(r"#token=([A-Za-z0-9_-]+)", mail.body)
+        ]
+        assert tokens, f"no link queued for {to}"
+        return tokens[-1]
+
+
 @pytest.fixture
-def world(aws: None, tmp_path: Path) -> Iterator[tuple[Api, Recorder]]:
+def world(aws: None, tmp_path: Path) -> Iterator[World]:
     api = make_api(tmp_path)
-    settings = api.deps.settings
-    recorder = Recorder({settings.table_name: "DataTable", settings.idempotency_table_name: "IdempotencyTable"})
-    # SES instead of the outbox, so that sending is recorded too.
-    ses_settings = settings.model_copy(update={"outbox_dir": None})
-    api.session.client("ses").verify_email_identity(EmailAddress=settings.mail_from)
-    api.deps = build_deps(ses_settings, recorder.session(), with_idempotency=True)
-    yield api, recorder
+    tag = uuid.uuid4().hex[:8]
+    urls = create_queues(
+        api.session.client("sqs"),
+        ROOT / "template.yaml",
+        {"MailQueue": f"mail-{tag}", "MailDeadLetterQueue": f"mail-dlq-{tag}"},
+    )
+    secret_arn = api.session.client("secretsmanager").create_secret(Name=f"origin-{tag}", SecretString=ORIGIN_SECRET)
+    api.session.client("sesv2").create_email_identity(EmailIdentity=mail_identity())
+    settings = api.deps.settings.model_copy(
+        update={"outbox_dir": None, "mail_queue_url": urls["MailQueue"], "origin_verify_secret_id": secret_arn["ARN"]}
+    )
+    recorder = Recorder(
+        tables={settings.table_name: "DataTable", settings.idempotency_table_name: "IdempotencyTable"},
+        queues={url: logical_id for logical_id, url in urls.items()},
+    )
+    api.deps = build_deps(settings, recorder.session(), with_idempotency=True)
+    yield World(api, recorder, urls["MailQueue"])
 
 
-def cold_start(api: Api, recorder: Recorder) -> None:
-    """Fresh deps (empty parameter cache), with nothing recorded yet: what a new instance would call."""
-    api.deps = build_deps(api.deps.settings, recorder.session(), with_idempotency=True)
-    recorder.grants.clear()
+def cold_start(world: World) -> None:
+    """Fresh deps (empty parameter caches), with nothing recorded yet: what a new instance would call."""
+    world.api.deps = build_deps(world.api.deps.settings, world.recorder.session(), with_idempotency=True)
+    world.recorder.grants.clear()
 
 
-def call(api: Api, function: str, request: dict[str, Any]) -> Response:
-    return Response.of(dispatch(build_app(function, api.deps), request, LambdaContext()))
+def call(world: World, function: str, request: dict[str, Any]) -> Response:
+    """The request as CloudFront forwards it: with the viewer's address and the origin secret."""
+    request["headers"] |= {"cloudfront-viewer-address": f"203.0.113.{uuid.uuid4().int % 250}:443"}
+    request["headers"] |= {"x-origin-verify": ORIGIN_SECRET}
+    return Response.of(dispatch(build_app(function, world.api.deps), request, LambdaContext()))
 
 
-def sign_up_and_in(api: Api) -> tuple[str, dict[str, Any]]:
+def sign_up_and_in(world: World) -> tuple[str, dict[str, Any]]:
     details = member_body()
-    cookie = call(api, "register", event("POST", "/api/members", details)).cookie()
-    return cookie, details
+    assert call(world, "register", event("POST", "/api/members", details)).status == 202
+    confirmed = call(world, "register", event("POST", "/api/session", {"token": world.link_token(details["email"])}))
+    return confirmed.cookie(), details
 
 
-def test_the_inquiry_function_is_granted_exactly_what_it_calls(world: tuple[Api, Recorder]) -> None:
-    api, recorder = world
-    cookie, details = sign_up_and_in(api)
-    vehicle = api.add_vehicle()
-    cold_start(api, recorder)
+def test_the_inquiry_function_is_granted_exactly_what_it_calls(world: World) -> None:
+    cookie, details = sign_up_and_in(world)
+    vehicle = world.api.add_vehicle()
+    cold_start(world)
     inquiry = {"name": "A", "email": details["email"], "country": "KE", "message": "Hi", "stock_no": vehicle.stock_no}
-    assert call(api, "inquiry", event("POST", "/api/inquiries", inquiry, cookie=cookie)).status == 201
+    assert call(world, "inquiry", event("POST", "/api/inquiries", inquiry, cookie=cookie)).status == 201
     quote = event("GET", "/api/quote", query={"stock_no": vehicle.stock_no, "port": "KEMBA"})
-    assert call(api, "inquiry", quote).status == 200
-    assert call(api, "inquiry", event("GET", "/api/stock/status")).status == 200
-    assert recorder.grants == template_grants("InquiryFunction")
+    assert call(world, "inquiry", quote).status == 200
+    assert call(world, "inquiry", event("GET", "/api/stock/status")).status == 200
+    assert world.recorder.grants == template_grants("InquiryFunction")
 
 
-def test_the_register_function_is_granted_exactly_what_it_calls(world: tuple[Api, Recorder]) -> None:
-    api, recorder = world
-    details = member_body()
-    cookie = call(api, "register", event("POST", "/api/members", details)).cookie()
-    assert call(api, "register", event("POST", "/api/members", details)).status == 202  # already a member
-    assert call(api, "register", event("POST", "/api/session/link", {"email": details["email"]})).status == 202
-    bad_token = {"token": "x" * 43}
-    assert call(api, "register", event("POST", "/api/session", bad_token)).status == 401
-    assert call(api, "register", event("PATCH", "/api/me", {"port": "TZDAR"}, cookie=cookie)).status == 200
-    assert call(api, "register", event("GET", "/api/me/export", cookie=cookie)).status == 200
-    assert call(api, "register", event("DELETE", "/api/session", cookie=cookie)).status == 204
-    again = call(api, "register", event("POST", "/api/members", member_body())).cookie()
-    assert call(api, "register", event("DELETE", "/api/me", cookie=again)).status == 204
-    assert recorder.grants == template_grants("RegisterFunction")
+def test_the_register_function_is_granted_exactly_what_it_calls(world: World) -> None:
+    cookie, details = sign_up_and_in(world)
+    assert call(world, "register", event("POST", "/api/members", details)).status == 202  # already a member
+    assert call(world, "register", event("POST", "/api/session/link", {"email": details["email"]})).status == 202
+    assert call(world, "register", event("POST", "/api/session", {"token": "x" * 43})).status == 401
+    assert call(world, "register", event("PATCH", "/api/me", {"port": "TZDAR"}, cookie=cookie)).status == 200
+    assert call(world, "register", event("GET", "/api/me/export", cookie=cookie)).status == 200
+    assert call(world, "register", event("DELETE", "/api/session", cookie=cookie)).status == 204
+    again, _ = sign_up_and_in(world)
+    assert call(world, "register", event("DELETE", "/api/me", cookie=again)).status == 204
+    assert world.recorder.grants == template_grants("RegisterFunction")
 
 
-def test_the_order_function_is_granted_exactly_what_it_calls(world: tuple[Api, Recorder]) -> None:
-    api, recorder = world
-    cookie, _ = sign_up_and_in(api)
-    other, _ = sign_up_and_in(api)
-    vehicle = api.add_vehicle()
-    cold_start(api, recorder)
+def test_the_order_function_is_granted_exactly_what_it_calls(world: World) -> None:
+    cookie, _ = sign_up_and_in(world)
+    other, _ = sign_up_and_in(world)
+    vehicle = world.api.add_vehicle()
+    cold_start(world)
     body = order_body(vehicle.stock_no)
-    placed = call(api, "order", event("POST", "/api/orders", body, cookie=cookie)).body
-    assert call(api, "order", event("POST", "/api/orders", body, cookie=cookie)).status == 201  # replay
-    assert call(api, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=other)).status == 409
-    assert call(api, "order", event("GET", "/api/orders", cookie=cookie)).status == 200
-    assert call(api, "order", event("GET", f"/api/orders/{placed['order_no']}", cookie=cookie)).status == 200
+    placed = call(world, "order", event("POST", "/api/orders", body, cookie=cookie)).body
+    assert call(world, "order", event("POST", "/api/orders", body, cookie=cookie)).status == 201  # replay
+    taken = call(world, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=other))
+    assert taken.status == 409
+    assert call(world, "order", event("GET", "/api/orders", cookie=cookie)).status == 200
+    assert call(world, "order", event("GET", f"/api/orders/{placed['order_no']}", cookie=cookie)).status == 200
     code = placed["invoice"]["verification_code"]
-    assert call(api, "order", event("GET", f"/api/invoices/{code}")).status == 200
-    assert recorder.grants == template_grants("OrderFunction")
+    assert call(world, "order", event("GET", f"/api/invoices/{code}")).status == 200
+    assert world.recorder.grants == template_grants("OrderFunction")
 
 
-def test_the_release_function_is_granted_exactly_what_it_calls(world: tuple[Api, Recorder]) -> None:
-    api, recorder = world
-    cookie, _ = sign_up_and_in(api)
-    vehicle = api.add_vehicle()
-    call(api, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie))
-    recorder.grants.clear()
-    db = Db(recorder.session().client("dynamodb"), api.deps.db.table)
+def test_the_release_function_is_granted_exactly_what_it_calls(world: World) -> None:
+    cookie, _ = sign_up_and_in(world)
+    vehicle = world.api.add_vehicle()
+    call(world, "order", event("POST", "/api/orders", order_body(vehicle.stock_no), cookie=cookie))
+    world.recorder.grants.clear()
+    db = Db(world.recorder.session().client("dynamodb"), world.api.deps.db.table)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=60)
     assert release_lapsed(db, later) == [vehicle.stock_no]
-    assert recorder.grants == template_grants("ReleaseFunction")
+    assert world.recorder.grants == template_grants("ReleaseFunction")
+
+
+def test_the_mail_function_is_granted_exactly_what_it_and_its_event_source_call(world: World) -> None:
+    # Given mails the API functions queued
+    sign_up_and_in(world)
+    world.collect()
+    assert world.queued
+    for message in world.queued:
+        world.api.session.client("sqs").send_message(QueueUrl=world.queue_url, MessageBody=message["Body"])
+    world.recorder.grants.clear()
+    # When the event source (the local stack's poller makes the calls Lambda's does) hands them to the function,
+    # which sends them with SES
+    session = world.recorder.session()
+    mailer = ses_mailer(MailSettings(mail_from=world.api.deps.settings.mail_from), session)
+    poller = MailQueuePoller(session.client("sqs"), world.queue_url, mailer, region=REGION, wait_seconds=0)
+    while poller.poll_once():
+        pass
+    # Then its role allows exactly those calls
+    assert world.recorder.grants == template_grants("MailFunction")
+    assert world.api.session.client("sqs").receive_message(QueueUrl=world.queue_url).get("Messages") is None
+
+
+def test_no_function_may_send_mail_as_anyone_and_only_the_mail_function_sends() -> None:
+    # Given every function's grants
+    template = load_template(ROOT / "template.yaml")
+    functions = [k for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"]
+    senders = {name for name in functions if any(a.startswith("ses:") for a, _ in template_grants(name))}
+    # Then only the mail function sends, as the sending identity only
+    assert senders == {"MailFunction"}
+    assert {g for g in template_grants("MailFunction") if g[0].startswith("ses:")} == {("ses:SendEmail", "identity")}
+    # And the API functions may only put on the mail queue
+    for name in ("InquiryFunction", "RegisterFunction", "OrderFunction"):
+        assert {g for g in template_grants(name) if g[0].startswith("sqs:")} == {("sqs:SendMessage", "MailQueue")}

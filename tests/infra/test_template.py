@@ -46,7 +46,7 @@ def test_the_sam_transform_succeeds_offline(template: dict[str, Any], monkeypatc
     kinds = {r["Type"] for r in output["Resources"].values()}
     assert {"AWS::Lambda::Function", "AWS::ApiGatewayV2::Api", "AWS::Scheduler::Schedule", "AWS::IAM::Role"} <= kinds
     functions = [r for r in output["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
-    assert len(functions) == 4
+    assert len(functions) == 5
     assert {f["Properties"]["Runtime"] for f in functions} == {"python3.13"}
 
 
@@ -132,3 +132,51 @@ def test_the_api_receives_only_the_one_cookie_and_the_viewer_address(template: d
     assert config["CookiesConfig"]["Cookies"] == ["member"]
     headers = config["HeadersConfig"]["Headers"]
     assert "CloudFront-Viewer-Address" in headers and "Origin" in headers and "Host" not in headers
+
+
+def test_mail_leaves_through_an_encrypted_queue_with_a_dead_letter_queue(template: dict[str, Any]) -> None:
+    queues = resources_of(template, "AWS::SQS::Queue")
+    assert set(queues) == {"MailQueue", "MailDeadLetterQueue"}
+    assert all(q["Properties"]["SqsManagedSseEnabled"] is True for q in queues.values())
+    mail = queues["MailQueue"]["Properties"]
+    assert mail["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]}
+    assert 1 < mail["RedrivePolicy"]["maxReceiveCount"] <= 10
+    # A failed mail names its recipient: kept for days, not the 14 SQS allows
+    retention = queues["MailDeadLetterQueue"]["Properties"]["MessageRetentionPeriod"]
+    assert mail["MessageRetentionPeriod"] <= retention <= 7 * 86400
+
+
+def test_the_mail_function_takes_the_queue_s_batches_at_ses_s_pace(template: dict[str, Any]) -> None:
+    function = template["Resources"]["MailFunction"]["Properties"]
+    (mapping,) = resources_of(template, "AWS::Lambda::EventSourceMapping").values()
+    source = mapping["Properties"]
+    assert source["FunctionName"] == {"Ref": "MailFunction"}
+    assert source["EventSourceArn"] == {"Fn::GetAtt": ["MailQueue", "Arn"]}
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # Few senders, and the event source never asks for more than are reserved (throttled polls count as receives)
+    assert 1 <= function["ReservedConcurrentExecutions"] <= 5
+    assert source["ScalingConfig"]["MaximumConcurrency"] <= max(2, function["ReservedConcurrentExecutions"])
+    # Lambda's rule for SQS sources: visibility timeout at least six times the function's timeout
+    visibility = template["Resources"]["MailQueue"]["Properties"]["VisibilityTimeout"]
+    assert visibility >= 6 * function["Timeout"]
+    assert function["Handler"] == "functions.mail.app.lambda_handler"
+
+
+def test_the_origin_secret_is_never_in_an_environment_and_cloudfront_sends_the_same_secret(
+    template: dict[str, Any],
+) -> None:
+    # Given the functions' environment and CloudFront's header to the API
+    variables = dict(template["Globals"]["Function"]["Environment"]["Variables"])
+    for resource in resources_of(template, "AWS::Serverless::Function").values():
+        variables |= resource["Properties"].get("Environment", {}).get("Variables", {})
+    (distribution,) = resources_of(template, "AWS::CloudFront::Distribution").values()
+    api = next(o for o in distribution["Properties"]["DistributionConfig"]["Origins"] if o["Id"] == "api")
+    (header,) = api["OriginCustomHeaders"]
+    # Then the functions get the secret's name only, and no parameter carries the value
+    assert "ORIGIN_VERIFY" not in variables
+    assert variables["ORIGIN_VERIFY_SECRET_ID"] == {"Ref": "OriginVerifySecret"}
+    assert template["Resources"]["OriginVerifySecret"]["Type"] == "AWS::SecretsManager::Secret"
+    assert not [p for p in template["Parameters"].values() if p.get("NoEcho")]
+    # And CloudFront resolves the same secret (a secretsmanager reference: ssm-secure is refused in this property)
+    assert header["HeaderName"] == "X-Origin-Verify"
+    assert header["HeaderValue"] == {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}:SecretString}}"}

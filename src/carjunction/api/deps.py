@@ -6,6 +6,7 @@ Nothing here runs at import: boto3 and Powertools utilities are imported inside 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,15 @@ from carjunction.api.store.db import Db
 from carjunction.catalogue import Company, Shipping
 
 Clock = Callable[[], dt.datetime]
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def no_origin_secret() -> str:
+    return ""
 
 
 def iso(moment: dt.datetime) -> str:
@@ -37,6 +43,8 @@ class Deps:
     clock: Clock = utc_now
     # The order function's Powertools idempotency store; None where no route needs it.
     idempotency: Any = None
+    # CloudFront's X-Origin-Verify value ("" when none is set up); read on use, cached (origin_secret_reader).
+    origin_secret: Callable[[], str] = no_origin_secret
     cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -62,18 +70,23 @@ def build_deps(
     import boto3  # noqa: PLC0415 - heavy; only on the first request
     from botocore.config import Config  # noqa: PLC0415
 
-    from carjunction.api.mail import OutboxMailer, SesMailer  # noqa: PLC0415
+    from carjunction.api.mail import OutboxMailer, QueueMailer, SesMailer  # noqa: PLC0415
 
     session = session or boto3.session.Session()
     # Fail fast and let the caller retry: a Lambda waiting 60 s on a throttled table helps nobody.
     config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"})
     dynamodb = session.client("dynamodb", config=config, endpoint_url=endpoint_url)
     shipping, company = load_static_content(settings)
-    mailer: Mailer = (
-        OutboxMailer(settings.outbox_dir)
-        if settings.outbox_dir is not None
-        else SesMailer(session.client("sesv2", config=config, endpoint_url=endpoint_url), settings.mail_from)
-    )
+    mailer: Mailer
+    if settings.outbox_dir is not None:
+        mailer = OutboxMailer(settings.outbox_dir)
+    elif settings.mail_queue_url:
+        # Mail leaves through the queue: a request waits for one quick put at most, never for SES.
+        queue_config = Config(connect_timeout=1, read_timeout=2, retries={"total_max_attempts": 2, "mode": "standard"})
+        sqs = session.client("sqs", config=queue_config, endpoint_url=endpoint_url)
+        mailer = QueueMailer(sqs, settings.mail_queue_url)
+    else:
+        mailer = SesMailer(session.client("sesv2", config=config, endpoint_url=endpoint_url), settings.mail_from)
     deps = Deps(
         settings=settings,
         db=Db(dynamodb, settings.table_name),
@@ -84,6 +97,11 @@ def build_deps(
             session.client("ssm", config=config, endpoint_url=endpoint_url), settings.cookie_secret_parameter
         ),
     )
+    if settings.origin_verify_secret_id:
+        secrets_client = session.client("secretsmanager", config=config, endpoint_url=endpoint_url)
+        deps.origin_secret = origin_secret_reader(secrets_client, settings.origin_verify_secret_id)
+    elif settings.origin_verify:
+        deps.origin_secret = lambda: settings.origin_verify
     if with_idempotency:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415
 
@@ -100,5 +118,27 @@ def ssm_secret(ssm_client: Any, name: str) -> Callable[[], bytes]:
     def secret() -> bytes:
         value = provider.get(name, decrypt=True, max_age=300)
         return str(value).encode()
+
+    return secret
+
+
+def origin_secret_reader(secrets_client: Any, secret_id: str) -> Callable[[], str]:
+    """CloudFront's X-Origin-Verify value from Secrets Manager, cached for five minutes like the cookie key.
+
+    Secrets Manager, not SSM: CloudFormation resolves ``{{resolve:secretsmanager:…}}`` in any property, so the
+    distribution's OriginCustomHeaders gets the value from the same secret, while ``ssm-secure`` references are
+    refused there. A failed read gives "" (no viewer address is trusted), never an error to the buyer.
+    """
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider  # noqa: PLC0415
+    from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError  # noqa: PLC0415
+
+    provider = SecretsProvider(boto3_client=secrets_client)
+
+    def secret() -> str:
+        try:
+            return str(provider.get(secret_id, max_age=300))
+        except GetParameterError as error:
+            log.warning("origin secret not read", extra={"error_type": type(error.__context__ or error).__name__})
+            return ""
 
     return secret

@@ -1,4 +1,5 @@
-"""Notices and receipts by e-mail: SES in AWS, an outbox folder locally and in tests.
+"""Notices and receipts by e-mail: put on a queue in AWS (the mail function sends them with SES), written to an
+outbox folder in tests; the local stack does both, like AWS, with the outbox in place of SES.
 
 The words live in ``emails/*.txt`` (first line is the subject), so a translation is a new file, not new code.
 """
@@ -9,7 +10,8 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -39,24 +41,101 @@ def render(template_name: str, to: str, reply_to: str | None = None, **values: A
 
 
 class SesMailer:
-    def __init__(self, client: Any, sender: str) -> None:
+    """Sends through SESv2. Extra header fields go in ``Content.Simple.Headers`` where the installed botocore knows
+    them (botocore learnt them in 2024; Lambda's bundled SDK may be older), else the mail is sent as raw MIME."""
+
+    def __init__(self, client: Any, sender: str, *, simple_headers: bool | None = None) -> None:
         self.client = client
         self.sender = sender
+        self.simple_headers = _knows_simple_headers(client) if simple_headers is None else simple_headers
 
     def send(self, email: Email) -> None:
-        request: dict[str, Any] = {
-            "FromEmailAddress": self.sender,
-            "Destination": {"ToAddresses": [email.to]},
-            "Content": {
-                "Simple": {
-                    "Subject": {"Data": email.subject, "Charset": "UTF-8"},
-                    "Body": {"Text": {"Data": email.body, "Charset": "UTF-8"}},
-                }
-            },
-        }
+        request: dict[str, Any] = {"FromEmailAddress": self.sender, "Destination": {"ToAddresses": [email.to]}}
+        if email.headers and not self.simple_headers:
+            request["Content"] = {"Raw": {"Data": mime_message(self.sender, email)}}
+        else:
+            simple: dict[str, Any] = {
+                "Subject": {"Data": email.subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": email.body, "Charset": "UTF-8"}},
+            }
+            if email.headers:
+                simple["Headers"] = [{"Name": name, "Value": value} for name, value in email.headers.items()]
+            request["Content"] = {"Simple": simple}
         if email.reply_to:
             request["ReplyToAddresses"] = [email.reply_to]
         self.client.send_email(**request)
+
+
+def _knows_simple_headers(client: Any) -> bool:
+    try:
+        simple = client.meta.service_model.operation_model("SendEmail").input_shape.members["Content"]
+        return "Headers" in simple.members["Simple"].members
+    except (AttributeError, KeyError):
+        return False
+
+
+def mime_message(sender: str, email: Email) -> bytes:
+    """The mail as SES's raw content: UTF-8 text, with its extra header fields."""
+    from email.message import EmailMessage  # noqa: PLC0415
+    from email.policy import SMTP  # noqa: PLC0415
+
+    # Lines up to RFC 5322's limit: a long List-Unsubscribe URL stays on its line instead of being folded.
+    message = EmailMessage(policy=SMTP.clone(max_line_length=998))
+    message["From"] = sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    if email.reply_to:
+        message["Reply-To"] = email.reply_to
+    for name, value in email.headers.items():
+        message[name] = value
+    # 7-bit clean, as SES advises for raw mail: French, Russian and Swahili text is quoted-printable.
+    message.set_content(email.body, charset="utf-8", cte="quoted-printable")
+    return message.as_bytes()
+
+
+class QueueMailer:
+    """Puts each e-mail on the mail queue; the mail function sends it (functions/mail, api/send_mail.py).
+
+    The put is the only thing a request waits for, so it is bounded tightly by the client's config (build_deps:
+    1 s connect, 2 s read, 2 attempts). After a failed put the queue counts as down for ``pause`` seconds, and
+    later sends fail at once: a request that sends two mails never waits twice for a queue that is not there.
+    """
+
+    def __init__(
+        self, client: Any, queue_url: str, *, pause: float = 30.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.client = client
+        self.queue_url = queue_url
+        self.pause = pause
+        self.clock = clock
+        self.down_until = 0.0
+
+    def send(self, email: Email) -> None:
+        if self.clock() < self.down_until:
+            raise QueueDown("the mail queue failed moments ago")
+        try:
+            self.client.send_message(QueueUrl=self.queue_url, MessageBody=email_to_json(email))
+        except Exception:
+            self.down_until = self.clock() + self.pause
+            raise
+
+
+class QueueDown(RuntimeError):
+    """A send skipped because the queue failed within the pause."""
+
+
+def email_to_json(email: Email) -> str:
+    return json.dumps(asdict(email), ensure_ascii=False, separators=(",", ":"))
+
+
+def email_from_json(text: str) -> Email:
+    """An Email from a queue message; ValueError if it is not one (bad JSON, missing or mistyped fields)."""
+    from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
+
+    try:
+        return TypeAdapter(Email).validate_json(text, strict=True)
+    except ValidationError as error:
+        raise ValueError(f"not an e-mail: {error.error_count()} problems") from None
 
 
 class OutboxMailer:

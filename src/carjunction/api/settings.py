@@ -20,8 +20,15 @@ class Settings(BaseModel):
     staff_email: str = "info@carjunction.com"
     content_dir: Path = Path("content")
     outbox_dir: Path | None = Field(default=None, description="Write e-mails here instead of sending with SES.")
+    mail_queue_url: str = Field(
+        default="", description="SQS queue the mail function sends from; without it (and no outbox), SES directly."
+    )
+    origin_verify_secret_id: str = Field(
+        default="", description="Secrets Manager secret (ARN or name) holding CloudFront's X-Origin-Verify value."
+    )
     origin_verify: str = Field(
-        default="", description="Secret CloudFront adds to API requests; the viewer address is trusted only with it."
+        default="",
+        description="The X-Origin-Verify value itself (tests, local stack); AWS uses origin_verify_secret_id.",
     )
     reservation_days: int = Field(default=7, ge=1, le=60)
     # Retention the privacy policy promises; DynamoDB's TTL deletes the items when these run out.

@@ -94,9 +94,12 @@ def client_address(app: APIGatewayHttpResolver, deps: Deps) -> str:
     distribution (it carries the origin secret), else the caller's own address."""
     event = app.current_event
     viewer = event.headers.get("cloudfront-viewer-address")
-    secret = deps.settings.origin_verify
-    if viewer and secret and hmac.compare_digest(event.headers.get("x-origin-verify", ""), secret):
-        return viewer.rsplit(":", 1)[0]
+    presented = event.headers.get("x-origin-verify")
+    # The secret is read (cached) only when the request claims to come through CloudFront.
+    if viewer and presented:
+        secret = deps.origin_secret()
+        if secret and hmac.compare_digest(presented.encode(), secret.encode()):
+            return viewer.rsplit(":", 1)[0]
     return str(event.request_context.http.source_ip)
 
 

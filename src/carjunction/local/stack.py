@@ -144,6 +144,7 @@ class Stack:
     server: Any
     outbox: OutboxPrinter
     threads: list[threading.Thread] = field(default_factory=list)
+    mail: Any = None  # the MailQueuePoller (carjunction.local.mail_queue)
 
     def serve_forever(self) -> None:
         self.server.serve_forever()
@@ -159,6 +160,8 @@ class Stack:
             self.config.say(f"Saved {count} items to {self.config.state_file}")
         finally:
             self.server.server_close()
+            if self.mail is not None:
+                self.mail.stop()  # before the printer and moto: mails queued just before the stop still land
             self.outbox.stop()
             # moto keeps its data per process, not per server: forget it, so a stack started again in this
             # process (tests) begins from the saved file like a fresh `make serve`.
@@ -168,14 +171,19 @@ class Stack:
             self.moto.stop()
 
 
-def build_functions(config: StackConfig, session: LocalSession) -> dict[str, Callable[[dict[str, Any], Any], Any]]:
+def build_functions(
+    config: StackConfig, session: LocalSession, mail_queue_url: str = ""
+) -> dict[str, Callable[[dict[str, Any], Any], Any]]:
     """Each function's own resolver and deps, as a Lambda cold start builds them (carjunction.api.entry), with
-    local settings instead of Lambda's environment. Metrics are left out: there is no CloudWatch here."""
+    local settings instead of Lambda's environment. Metrics are left out: there is no CloudWatch here.
+    With ``mail_queue_url``, mail is queued as in AWS (the MailQueuePoller writes it to the outbox)."""
     from carjunction.api.deps import build_deps  # noqa: PLC0415
     from carjunction.api.routes import build_app  # noqa: PLC0415
     from carjunction.api.routes.common import dispatch  # noqa: PLC0415
 
     settings = local_settings(config)
+    if mail_queue_url:
+        settings = settings.model_copy(update={"outbox_dir": None, "mail_queue_url": mail_queue_url})
 
     def function(name: str) -> Callable[[dict[str, Any], Any], Any]:
         app = build_app(
@@ -195,9 +203,12 @@ def write_stack_file(config: StackConfig, endpoint: str) -> None:
 
 def start_stack(config: StackConfig) -> Stack:
     from carjunction.api.logic.sync_catalogue import sync_catalogue  # noqa: PLC0415
+    from carjunction.api.mail import OutboxMailer  # noqa: PLC0415
+    from carjunction.api.queues import create_queues  # noqa: PLC0415
     from carjunction.api.store.db import Db  # noqa: PLC0415
     from carjunction.api.tables import create_tables, load_template  # noqa: PLC0415
     from carjunction.catalogue import load_catalogue  # noqa: PLC0415
+    from carjunction.local.mail_queue import MAIL_QUEUES, MailQueuePoller  # noqa: PLC0415
 
     catalogue = load_catalogue(config.root / "content")
     # moto's werkzeug logs every DynamoDB call; the developer wants the site's requests and the e-mails.
@@ -208,6 +219,7 @@ def start_stack(config: StackConfig) -> Stack:
         session = LocalSession(endpoint)
         dynamodb = session.client("dynamodb")
         create_tables(dynamodb, template_path, TABLES)
+        mail_queue = create_queues(session.client("sqs"), template_path, MAIL_QUEUES)["MailQueue"]
         session.client("ssm").put_parameter(
             Name=SECRET_PARAMETER, Value=cookie_secret(config.state_dir), Type="SecureString", Overwrite=True
         )
@@ -215,7 +227,7 @@ def start_stack(config: StackConfig) -> Stack:
         # After loading: the sync refreshes prices and staff statuses but keeps live reservations.
         synced = sync_catalogue(Db(dynamodb, TABLES["DataTable"]), catalogue)
         template = load_template(template_path)
-        handler = route_handler(routes_from_template(template), build_functions(config, session))
+        handler = route_handler(routes_from_template(template), build_functions(config, session, mail_queue))
         server = make_server(
             config.site_dir, handler, host=config.host, port=config.port, edge=edge_policy(template), log=config.say
         )
@@ -223,8 +235,12 @@ def start_stack(config: StackConfig) -> Stack:
         moto.stop()
         raise
     config.say(f"DynamoDB (moto) on {endpoint}: {loaded} saved items loaded, {synced} vehicles synced")
-    config.say(f"E-mails (sign-in links, staff notices) are written to {config.outbox} and printed here")
+    config.say(f"E-mails (sign-in links, staff notices) go through the mail queue to {config.outbox}, printed here")
     write_stack_file(config, endpoint)
     printer = OutboxPrinter(config.outbox, config.say)
     printer.start()
-    return Stack(config=config, moto=moto, endpoint=endpoint, dynamodb=dynamodb, server=server, outbox=printer)
+    mail = MailQueuePoller(session.client("sqs"), mail_queue, OutboxMailer(config.outbox), region=REGION)
+    mail.start()
+    return Stack(
+        config=config, moto=moto, endpoint=endpoint, dynamodb=dynamodb, server=server, outbox=printer, mail=mail
+    )

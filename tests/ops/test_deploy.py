@@ -117,21 +117,20 @@ def test_a_second_deploy_of_the_same_build_invalidates_nothing(tmp_path: Path) -
 
 
 @pytest.mark.usefixtures("aws")
-def test_sam_runs_build_then_deploy_when_installed(tmp_path: Path) -> None:
-    s3, cloudfront = client("s3"), client("cloudfront")
-    bucket = new_bucket(s3)
-    settings = DeploySettings(
-        stack_name="cj-prod",
-        bucket=bucket,
-        distribution_id=new_distribution(cloudfront, bucket),
-        content_dir=CONTENT,
-        site_dir=tmp_path / "site",
-    )
+def test_the_settings_files_stack_is_synced_even_without_sam(tmp_path: Path) -> None:
+    # Given a deployed stack named only in the settings file, and no SAM CLI
+    bucket = f"site-{uuid.uuid4().hex[:10]}"
+    stack = a_stack(bucket, new_distribution(client("cloudfront"), bucket), "cj-data")
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(f'[stack]\nname = "{stack}"\n', encoding="utf-8")
+    settings = DeploySettings(content_dir=CONTENT, site_dir=tmp_path / "site", settings_file=settings_file)
     runner = Recorder(settings.site_dir)
-    deploy(settings, clients(), run=runner, sam_available=True, say=lambda _: None)
-    assert runner.commands[1] == ["sam", "build"]
-    assert runner.commands[2][:4] == ["sam", "deploy", "--stack-name", "cj-prod"]
-    assert "--no-confirm-changeset" in runner.commands[2]
+    # When deployed
+    report = deploy(settings, clients(), run=runner, sam_available=False, say=lambda _: None)
+    # Then the file's stack was read for its bucket, and no sam command ran
+    assert report.site is not None
+    assert client("s3").get_object(Bucket=bucket, Key="index.html")["Body"].read() == b"<h1>1</h1>"
+    assert [c for c in runner.commands if c[0] == "sam"] == []
 
 
 @pytest.mark.usefixtures("aws")

@@ -1,4 +1,4 @@
-"""Staff subcommands of `carjunction`: new-vehicle, photos, deploy (and admin, from admin_cli).
+"""Staff subcommands of `carjunction`: new-vehicle, photos, deploy, smoke (and admin, from admin_cli).
 
 Only argparse wiring lives here; boto3 and Pillow are imported inside the command functions so that
 `carjunction validate` (run on every commit by pre-commit) starts fast.
@@ -26,6 +26,7 @@ def deploy_command(args: argparse.Namespace) -> int:
         DeployError,
         DeploySettings,
         deploy,
+        load_plan,
         sync_catalogue_to_table,
     )
 
@@ -40,16 +41,24 @@ def deploy_command(args: argparse.Namespace) -> int:
         site_dir=args.site,
         skip_build=args.skip_build or None,
         skip_sam=args.skip_sam or None,
-    )
-    session = boto3.Session(region_name=settings.region)
-    clients = Clients(
-        s3=session.client("s3"),
-        cloudfront=session.client("cloudfront"),
-        cloudformation=session.client("cloudformation"),
-        dynamodb=session.client("dynamodb"),
+        settings_file=args.settings,
+        strict=args.strict or None,
     )
     try:
-        report = deploy(settings, clients, catalogue_sync=sync_catalogue_to_table)
+        # Read first, so that the clients are made in the region the settings file names.
+        plan = load_plan(settings, required=False)
+        settings = settings.with_file(plan.file if plan else None)
+        session = boto3.Session(region_name=settings.region)
+        clients = Clients(
+            s3=session.client("s3"),
+            cloudfront=session.client("cloudfront"),
+            cloudformation=session.client("cloudformation"),
+            dynamodb=session.client("dynamodb"),
+            ssm=session.client("ssm"),
+            secretsmanager=session.client("secretsmanager"),
+            sesv2=session.client("sesv2"),
+        )
+        report = deploy(settings, clients, catalogue_sync=sync_catalogue_to_table, plan=plan)
     except DeployError as error:
         print(f"deploy stopped: {error}", file=sys.stderr)
         return 1
@@ -58,6 +67,14 @@ def deploy_command(args: argparse.Namespace) -> int:
         return 1
     changed = len(report.site.changed_keys) if report.site else 0
     print(f"deployed: {changed} site files changed, {report.vehicles_synced or 0} vehicles synced")
+    if report.mail_warnings:
+        print(f"{len(report.mail_warnings)} mail warning(s) above: fix them so that buyers get their mail")
+    if report.site_url:
+        print(f"site: {report.site_url}; check it with `carjunction smoke --url {report.site_url}`")
+        github_output = os.environ.get("GITHUB_OUTPUT")
+        if github_output:  # a later workflow step runs the smoke check against it
+            with Path(github_output).open("a", encoding="utf-8") as out:
+                out.write(f"site_url={report.site_url}\n")
     return 0
 
 
@@ -65,11 +82,16 @@ def add_deploy(commands: Any) -> None:
     sub = commands.add_parser(
         "deploy",
         help="validate, build, deploy the stack (with SAM), sync site and catalogue, invalidate the CDN",
-        description="Targets come from the CloudFormation stack's outputs unless given as options or "
-        "CARJUNCTION_STACK_NAME, CARJUNCTION_BUCKET, CARJUNCTION_DISTRIBUTION_ID, CARJUNCTION_TABLE_NAME.",
+        description="Does the first deploy too: the stack's parameters come from the settings file (copy "
+        "deploy/settings.example.toml to deploy/settings.toml), missing secrets are created and SES is checked "
+        "before `sam deploy`, which never prompts. Targets come from the CloudFormation stack's outputs unless "
+        "given as options or CARJUNCTION_STACK_NAME, CARJUNCTION_BUCKET, CARJUNCTION_DISTRIBUTION_ID, "
+        "CARJUNCTION_TABLE_NAME.",
     )
-    sub.add_argument("--stack", help="CloudFormation stack name (default: carjunction)")
-    sub.add_argument("--region", help="AWS region (default: from AWS_REGION or your AWS config)")
+    sub.add_argument("--stack", help="CloudFormation stack name (default: the settings file's, else carjunction)")
+    sub.add_argument("--region", help="AWS region (default: the settings file's, else AWS_REGION or your AWS config)")
+    sub.add_argument("--settings", type=Path, help="settings file (default: deploy/settings.toml)")
+    sub.add_argument("--strict", action="store_true", help="stop before `sam deploy` if SES cannot deliver mail yet")
     sub.add_argument("--bucket", help="site bucket, instead of the stack's SiteBucketName output")
     sub.add_argument("--distribution-id", help="CloudFront distribution, instead of the DistributionId output")
     sub.add_argument("--table", help="DynamoDB table, instead of the DataTableName output")
@@ -78,6 +100,33 @@ def add_deploy(commands: Any) -> None:
     sub.add_argument("--skip-build", action="store_true", help="sync the site/ already built")
     sub.add_argument("--skip-sam", action="store_true", help="do not run sam build/deploy even if installed")
     sub.set_defaults(run=deploy_command)
+
+
+def smoke_command(args: argparse.Namespace) -> int:
+    from carjunction.ops.smoke import run_smoke  # noqa: PLC0415
+
+    try:
+        results = run_smoke(args.url, timeout=args.timeout, say=lambda line: print(line, flush=True))
+    except ValueError as error:  # not an address
+        print(error, file=sys.stderr)
+        return 2
+    failed = [r for r in results if not r.ok]
+    print(
+        f"{len(results) - len(failed)} of {len(results)} checks passed" + (f", {len(failed)} failed" if failed else "")
+    )
+    return 1 if failed else 0
+
+
+def add_smoke(commands: Any) -> None:
+    sub = commands.add_parser(
+        "smoke",
+        help="check a deployed site: pages, 404, slash redirects, security headers, the public API, a refused POST",
+        description="Read-only requests, plus one POST from another Origin that must be refused (403) before "
+        "anything is stored. One line per check; the exit code is 1 if any failed.",
+    )
+    sub.add_argument("--url", required=True, help="the site's address, e.g. https://www.example.com")
+    sub.add_argument("--timeout", type=float, default=15, help="seconds per request (default: 15)")
+    sub.set_defaults(run=smoke_command)
 
 
 def variant_maker(repository: Path) -> VariantMaker:
@@ -210,4 +259,5 @@ def add_commands(commands: Any) -> None:
     add_new_vehicle(commands)
     add_photos(commands)
     add_deploy(commands)
+    add_smoke(commands)
     add_admin(commands)

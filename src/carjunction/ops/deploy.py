@@ -1,7 +1,9 @@
 """`carjunction deploy`: validate, build, deploy the stack, sync site and catalogue, invalidate the CDN.
 
-Every AWS client and the command runner are passed in, so the whole sequence runs in tests against moto
-with a recording runner instead of real `mkdocs` and `sam` processes.
+The first deploy too: the parameters come from one settings file (stack_settings.py), the secrets the stack
+reads are created when missing (deploy_secrets.py), and SES is checked (ses_check.py), all before `sam deploy`,
+which never prompts (no --guided). Every AWS client and the command runner are passed in, so the whole sequence
+runs in tests against moto with a recording runner instead of real `mkdocs` and `sam` processes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from carjunction.catalogue import Catalogue, CatalogueError, load_catalogue
+from carjunction.ops.deploy_secrets import ensure_secrets
 from carjunction.ops.invalidate import invalidate_paths
+from carjunction.ops.ses_check import check_ses
+from carjunction.ops.stack_settings import (
+    DEFAULT_SETTINGS_FILE,
+    SettingsError,
+    StackSettings,
+    effective_values,
+    override_arguments,
+    read_settings,
+    template_parameters,
+)
 from carjunction.ops.sync_site import SyncError, SyncResult, sync_site
 
 Runner = Callable[[Sequence[str]], None]
@@ -28,6 +41,13 @@ CatalogueSync = Callable[[Any, str, Catalogue], int]
 OUTPUT_BUCKET = "SiteBucketName"
 OUTPUT_DISTRIBUTION = "DistributionId"
 OUTPUT_TABLE = "DataTableName"
+OUTPUT_SITE_URL = "SiteUrl"
+# template.yaml's parameters the SES check reads (skipped where the template has none of them).
+PARAMETER_MAIL_FROM = "MailFrom"
+PARAMETER_MAIL_IDENTITY = "MailIdentity"
+PARAMETER_SITE_DOMAIN = "SiteDomain"
+# CAPABILITY_IAM: the template makes the functions' roles (with generated names).
+CAPABILITIES = ("CAPABILITY_IAM",)
 
 SAM_INSTALL_HINT = (
     "The AWS SAM CLI is not installed, so the stack (functions, tables, bucket, CDN) was not deployed; "
@@ -50,6 +70,9 @@ class DeploySettings(BaseModel):
     site_dir: Path = Path("site")
     skip_build: bool = False
     skip_sam: bool = False
+    settings_file: Path = DEFAULT_SETTINGS_FILE
+    template: Path = Path("template.yaml")
+    strict: bool = Field(default=False, description="SES warnings stop the deploy before `sam deploy`.")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **options: Any) -> DeploySettings:
@@ -63,16 +86,37 @@ class DeploySettings(BaseModel):
         values.update({name: value for name, value in options.items() if value is not None})
         return cls.model_validate(values)
 
+    def with_file(self, stack: StackSettings | None) -> DeploySettings:
+        """The stack name and region from the settings file, where no option or environment variable gave them."""
+        if stack is None:
+            return self
+        update: dict[str, Any] = {}
+        if stack.stack_name and "stack_name" not in self.model_fields_set:
+            update["stack_name"] = stack.stack_name
+        if stack.region and self.region and stack.region != self.region:
+            # Deploying where the file does not say is the one mistake that quietly makes a second shop.
+            raise DeployError(
+                f"{stack.path} says region {stack.region}, but --region or AWS_REGION says {self.region}: "
+                "make them agree"
+            )
+        if stack.region and not self.region:
+            update["region"] = stack.region
+        return self.model_copy(update=update) if update else self
+
 
 @dataclass(frozen=True)
 class Targets:
     bucket: str
     distribution_id: str
     table_name: str | None
+    site_url: str | None = None
 
 
 @dataclass
 class DeployReport:
+    secrets_created: list[str] = field(default_factory=list)
+    mail_warnings: list[str] = field(default_factory=list)
+    site_url: str | None = None
     site: SyncResult | None = None
     vehicles_synced: int | None = None
     invalidation_id: str | None = None
@@ -111,7 +155,30 @@ def resolve_targets(settings: DeploySettings, cloudformation_client: Any | None,
             f"no site bucket or distribution id: deploy the stack {settings.stack_name!r} first, "
             "or give --bucket and --distribution-id (or CARJUNCTION_BUCKET, CARJUNCTION_DISTRIBUTION_ID)"
         )
-    return Targets(bucket, distribution, settings.table_name or outputs.get(OUTPUT_TABLE))
+    return Targets(bucket, distribution, settings.table_name or outputs.get(OUTPUT_TABLE), outputs.get(OUTPUT_SITE_URL))
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """The settings file read against the template: what `sam deploy` is given, and what the stack will see."""
+
+    file: StackSettings
+    values: dict[str, str]  # every parameter's effective value (the file's, else the template's default)
+    has_parameter: frozenset[str]
+
+
+def load_plan(settings: DeploySettings, *, required: bool) -> StackPlan | None:
+    """The settings file checked against template.yaml; None when it is absent and not ``required``."""
+    if not required and not settings.settings_file.is_file():
+        return None
+    from carjunction.api.tables import load_template  # noqa: PLC0415 - cfn-lint's loader, only when deploying
+
+    try:
+        parameters = template_parameters(load_template(settings.template))
+        stack = read_settings(settings.settings_file, parameters)
+    except (SettingsError, OSError) as error:
+        raise DeployError(str(error)) from error
+    return StackPlan(stack, effective_values(stack, parameters), frozenset(parameters))
 
 
 def sync_catalogue_to_table(dynamodb_client: Any, table_name: str, catalogue: Catalogue) -> int:
@@ -122,21 +189,47 @@ def sync_catalogue_to_table(dynamodb_client: Any, table_name: str, catalogue: Ca
     return sync_catalogue(Db(client=dynamodb_client, table=table_name), catalogue)
 
 
-def sam_commands(settings: DeploySettings, project_dir: Path) -> list[list[str]]:
-    deploy = [
-        "sam",
-        "deploy",
-        "--stack-name",
-        settings.stack_name,
-        "--no-confirm-changeset",
-        "--no-fail-on-empty-changeset",
-    ]
-    if not (project_dir / "samconfig.toml").is_file():
-        # Without a samconfig.toml sam needs to be told where to upload code and that IAM roles are created.
-        deploy += ["--resolve-s3", "--capabilities", "CAPABILITY_IAM"]
-    if settings.region:
-        deploy += ["--region", settings.region]
+def sam_commands(settings: DeploySettings, plan: StackPlan) -> list[list[str]]:
+    """`sam build` then a `sam deploy` that never asks anything: everything it needs is on its command line
+    (never --guided, whose "no authentication, is this okay?" questions abort by default)."""
+    deploy = ["sam", "deploy", "--stack-name", settings.stack_name]
+    deploy += ["--region", settings.region] if settings.region else []
+    deploy += ["--capabilities", *CAPABILITIES, "--resolve-s3"]
+    deploy += ["--no-confirm-changeset", "--no-fail-on-empty-changeset"]
+    overrides = override_arguments(plan.file.parameters)
+    deploy += ["--parameter-overrides", *overrides] if overrides else []
     return [["sam", "build"], deploy]
+
+
+def prepare_stack(settings: DeploySettings, clients: Clients, plan: StackPlan, report: DeployReport, say: Say) -> None:
+    """Create the secrets the stack reads, then check SES; --strict makes a mail problem stop the deploy here."""
+    if clients.ssm is None:
+        raise DeployError("no SSM client to create the stack's secrets with")
+    for ensured in ensure_secrets(plan.values, ssm=clients.ssm, secretsmanager=clients.secretsmanager):
+        done = "created (a new random value)" if ensured.created else "exists, left as it is"
+        say(f"    secret {ensured.name} ({ensured.secret.purpose}): {done}")
+        if ensured.created:
+            report.secrets_created.append(ensured.name)
+    mail_from = plan.values.get(PARAMETER_MAIL_FROM)
+    if clients.sesv2 is None or not mail_from:
+        say("    SES not checked (no MailFrom parameter or no SES client)")
+        return
+    domain = plan.values.get(PARAMETER_SITE_DOMAIN)
+    findings = check_ses(
+        clients.sesv2,
+        region=settings.region or str(clients.sesv2.meta.region_name),
+        mail_from=mail_from,
+        identity=plan.values.get(PARAMETER_MAIL_IDENTITY),
+        site_url=f"https://{domain}" if domain else None,
+    )
+    for finding in findings:
+        say(f"    {'ok' if finding.ok else 'WARNING'}: {finding.message}")
+        if not finding.ok:
+            report.mail_warnings.append(finding.message)
+    if report.mail_warnings and settings.strict:
+        raise DeployError(f"{len(report.mail_warnings)} SES problem(s) above, and --strict was given")
+    if report.mail_warnings:
+        say("    the deploy goes on: the forms work and store what buyers send; mail is delivered once fixed")
 
 
 @dataclass
@@ -147,6 +240,9 @@ class Clients:
     cloudfront: Any
     cloudformation: Any | None = None
     dynamodb: Any | None = None
+    ssm: Any | None = None
+    secretsmanager: Any | None = None
+    sesv2: Any | None = None
 
 
 def deploy(
@@ -157,47 +253,59 @@ def deploy(
     sam_available: bool | None = None,
     catalogue_sync: CatalogueSync | None = None,
     say: Say | None = None,
+    plan: StackPlan | None = None,
 ) -> DeployReport:
     report = DeployReport()
     # Flushed, so that the lines stay in order with the output of the commands it runs.
     say = say or (lambda line: print(line, flush=True))
-    say("1/6 validating the stock")
+    say("1/7 validating the stock and the deploy settings")
     try:
         catalogue = load_catalogue(settings.content_dir)
     except CatalogueError as error:
         raise DeployError("the stock has problems; run `carjunction validate` and fix them first") from error
-    if settings.skip_build:
-        say("2/6 build skipped (--skip-build)")
+    sam_runs = not settings.skip_sam and (
+        sam_available if sam_available is not None else shutil.which("sam") is not None
+    )
+    plan = plan or load_plan(settings, required=sam_runs)
+    settings = settings.with_file(plan.file if plan else None)
+    if sam_runs and plan is not None:
+        say(f"2/7 secrets and mail for stack {settings.stack_name} ({plan.file.path})")
+        prepare_stack(settings, clients, plan, report, say)
     else:
-        say("2/6 building the site")
+        say("2/7 secrets and mail not checked: the stack is not deployed this time")
+    if settings.skip_build:
+        say("3/7 build skipped (--skip-build)")
+    else:
+        say("3/7 building the site")
         run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"])
     if settings.skip_sam:
-        say("3/6 stack deploy skipped (--skip-sam)")
-    elif sam_available if sam_available is not None else shutil.which("sam") is not None:
-        say("3/6 deploying the stack with SAM")
-        for command in sam_commands(settings, settings.content_dir.resolve().parent):
+        say("4/7 stack deploy skipped (--skip-sam)")
+    elif sam_runs and plan is not None:
+        say("4/7 deploying the stack with SAM")
+        for command in sam_commands(settings, plan):
             run(command)
     else:
-        say(f"3/6 {SAM_INSTALL_HINT}")
+        say(f"4/7 {SAM_INSTALL_HINT}")
     targets = resolve_targets(settings, clients.cloudformation, need_table=catalogue_sync is not None)
-    say(f"4/6 syncing {settings.site_dir} to s3://{targets.bucket}")
+    report.site_url = targets.site_url
+    say(f"5/7 syncing {settings.site_dir} to s3://{targets.bucket}")
     try:
         report.site = sync_site(clients.s3, targets.bucket, settings.site_dir)
     except SyncError as error:
         raise DeployError(str(error)) from error
     say(f"    {len(report.site.uploaded)} uploaded, {len(report.site.deleted)} deleted, {report.site.unchanged} same")
     if catalogue_sync is None:
-        say("5/6 catalogue sync skipped")
+        say("6/7 catalogue sync skipped")
     elif not targets.table_name or clients.dynamodb is None:
         raise DeployError("no table to sync the catalogue to: the stack has no DataTableName output; give --table")
     else:
-        say(f"5/6 syncing {len(catalogue.vehicles)} vehicles to table {targets.table_name}")
+        say(f"6/7 syncing {len(catalogue.vehicles)} vehicles to table {targets.table_name}")
         report.vehicles_synced = catalogue_sync(clients.dynamodb, targets.table_name, catalogue)
     report.invalidation_id, report.invalidated_paths = invalidate_paths(
         clients.cloudfront, targets.distribution_id, report.site.changed_keys
     )
     if report.invalidation_id:
-        say(f"6/6 invalidating {len(report.invalidated_paths)} paths (invalidation {report.invalidation_id})")
+        say(f"7/7 invalidating {len(report.invalidated_paths)} paths (invalidation {report.invalidation_id})")
     else:
-        say("6/6 nothing changed on the site; no invalidation")
+        say("7/7 nothing changed on the site; no invalidation")
     return report

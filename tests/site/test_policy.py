@@ -158,3 +158,16 @@ def test_update_mails_need_a_confirmed_opt_in_and_carry_a_one_click_unsubscribe(
     text = policy_text()
     assert "need two steps, a double opt-in" in text
     assert "Every update e-mail has a one-click unsubscribe" in text
+
+
+def test_the_policy_says_how_long_a_mail_waits_in_the_queues_as_the_template_keeps_it() -> None:
+    from carjunction.api.tables import load_template  # noqa: PLC0415 - only this test reads the template
+
+    resources = load_template(ROOT / "template.yaml")["Resources"]
+    kept = {
+        name: int(resources[name]["Properties"]["MessageRetentionPeriod"])
+        for name in ("MailQueue", "MailDeadLetterQueue")
+    }
+    assert kept == {"MailQueue": 24 * 3600, "MailDeadLetterQueue": 7 * 24 * 3600}
+    (row,) = [line for line in POLICY.read_text(encoding="utf-8").splitlines() if line.startswith("| E-mails waiting")]
+    assert "at most one day" in row and "at most seven days" in row

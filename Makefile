@@ -51,10 +51,11 @@ test: lint typecheck $(CHECKOV_STAMP)
 bench: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py $(ARGS)
 
-# Validate, build, `sam build && sam deploy` (when the SAM CLI is installed), sync site/ and the
-# catalogue, invalidate the changed paths. Needs AWS credentials; see "Staff guide" in the README.
+# The first deploy too: settings from deploy/settings.toml, missing secrets created, SES checked, then
+# `sam build && sam deploy` (when the SAM CLI is installed, never prompting), sync site/ and the catalogue,
+# invalidate the changed paths. Needs AWS credentials; see the README. Options: `make deploy ARGS=--strict`.
 deploy: venv
-	$(BIN)/carjunction deploy
+	$(BIN)/carjunction deploy $(ARGS)
 
 clean:
 	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,34 @@ def test_the_cli_loads_without_boto3_or_pillow() -> None:
     probe = "import sys, carjunction.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'boto3', 'PIL'}))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.usefixtures("aws")
+def test_the_site_address_is_handed_to_the_workflows_smoke_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a stack whose outputs name the bucket, distribution, table and the site's address, in a workflow run
+    bucket = new_bucket(client("s3"))
+    outputs = {
+        "SiteBucketName": bucket,
+        "DistributionId": new_distribution(client("cloudfront"), bucket),
+        "DataTableName": a_table(),
+        "SiteUrl": "https://shop.example.com",
+    }
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    client("cloudformation").create_stack(StackName="cj-out", TemplateBody=json.dumps(template))
+    github_output = tmp_path / "github_output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(github_output))
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
+    # When deployed from the command line
+    args = ["deploy", "--stack", "cj-out", "--skip-build", "--skip-sam", "--settings", str(tmp_path / "none.toml")]
+    code = main([*args, "--content", str(CONTENT), "--site", str(site)])
+    # Then it says how to check the site, and gives the address to the next step
+    assert code == 0
+    assert "carjunction smoke --url https://shop.example.com" in capsys.readouterr().out
+    assert github_output.read_text(encoding="utf-8") == "site_url=https://shop.example.com\n"

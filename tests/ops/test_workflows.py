@@ -81,7 +81,55 @@ def test_main_deploys_with_an_oidc_role_and_no_stored_keys() -> None:
     assert any(s.get("uses", "").startswith("aws-actions/setup-sam@") for s in job["steps"])
     assert "aws-access-key-id" not in text
     assert "secrets." not in text
-    assert job["steps"][-1]["run"] == "make deploy"
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "make deploy" in runs
+
+
+def deploy_job() -> dict[str, Any]:
+    job: dict[str, Any] = load(ROOT / ".github/workflows/deploy.yml")["jobs"]["deploy"]
+    return job
+
+
+def test_manual_deploys_run_on_main_only() -> None:
+    # Given a workflow that can be started by hand on any branch
+    workflow = load(ROOT / ".github/workflows/deploy.yml")
+    assert "workflow_dispatch" in workflow[True]
+    # Then both jobs refuse every ref but main (the environment's branch rule, documented there, is the other lock)
+    for name in ("checks", "deploy"):
+        assert workflow["jobs"][name]["if"] == "github.ref == 'refs/heads/main'"
+    assert deploy_job()["environment"] == "production"
+    assert "branch rule" in (ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8")
+
+
+def test_the_credentials_outlast_the_job_and_the_role_allows_them() -> None:
+    # Given the deploy job's timeout and the session it asks for
+    job = deploy_job()
+    credentials = next(s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"))
+    duration = int(credentials["with"]["role-duration-seconds"])
+    # Then the session covers the whole job with at least 15 minutes to spare
+    assert duration >= job["timeout-minutes"] * 60 + 15 * 60
+    # And the bootstrap role lets a session last that long (AWS refuses the sign-in otherwise)
+    bootstrap = load_cfn(ROOT / "deploy/bootstrap.yaml")
+    assert int(bootstrap["Parameters"]["MaxSessionSeconds"]["Default"]) >= duration
+    assert bootstrap["Resources"]["DeployRole"]["Properties"]["MaxSessionDuration"] == {"Ref": "MaxSessionSeconds"}
+
+
+def test_the_deploy_writes_its_settings_deploys_then_smoke_checks_the_site() -> None:
+    steps = deploy_job()["steps"]
+    runs = [step.get("run", "") for step in steps]
+    write = next(i for i, run in enumerate(runs) if "deploy/settings.toml" in run)
+    deploy = runs.index("make deploy")
+    smoke = next(i for i, run in enumerate(runs) if "carjunction smoke --url" in run)
+    assert write < deploy < smoke
+    assert steps[write]["env"]["DEPLOY_SETTINGS"] == "${{ vars.DEPLOY_SETTINGS }}"
+    assert steps[deploy]["id"] == "deploy"
+    assert steps[smoke]["env"]["SITE_URL"] == "${{ steps.deploy.outputs.site_url }}"
+
+
+def load_cfn(path: Path) -> dict[str, Any]:
+    from carjunction.api.tables import load_template  # noqa: PLC0415 - cfn-lint's loader (!Ref, !Sub)
+
+    return load_template(path)
 
 
 def test_pre_commit_validates_content_changes_and_runs_ruff() -> None:

@@ -89,7 +89,10 @@ def add_deploy(commands: Any) -> None:
         "CARJUNCTION_TABLE_NAME.",
     )
     sub.add_argument("--stack", help="CloudFormation stack name (default: the settings file's, else carjunction)")
-    sub.add_argument("--region", help="AWS region (default: the settings file's, else AWS_REGION or your AWS config)")
+    sub.add_argument(
+        "--region",
+        help="AWS region (default: AWS_REGION, else the settings file's; when both are given they must agree)",
+    )
     sub.add_argument("--settings", type=Path, help="settings file (default: deploy/settings.toml)")
     sub.add_argument("--strict", action="store_true", help="stop before `sam deploy` if SES cannot deliver mail yet")
     sub.add_argument("--bucket", help="site bucket, instead of the stack's SiteBucketName output")

@@ -30,17 +30,9 @@ from carjunction.api.tables import load_template
 from carjunction.local.mail_queue import MailQueuePoller
 from tests.api.conftest import REGION, ROOT, Api, LambdaContext, Response, event, make_api, member_body
 from tests.api.test_orders import order_body
+from tests.infra.iam_actions import checked_actions
 
 Grant = tuple[str, str]  # ("dynamodb:PutItem", "DataTable"), ("ses:SendEmail", "identity"), ...
-SERVICE_PREFIX = {
-    "dynamodb": "dynamodb",
-    "sesv2": "ses",
-    "ssm": "ssm",
-    "sqs": "sqs",
-    "secrets-manager": "secretsmanager",
-}
-# Batch calls are authorised as their single-item action (AWS's service authorization reference for SQS).
-ACTION_OF = {"DeleteMessageBatch": "DeleteMessage", "SendMessageBatch": "SendMessage"}
 ORIGIN_SECRET = "origin-verify-" + "x" * 40
 
 
@@ -88,27 +80,25 @@ class Recorder:
     queues: dict[str, str]  # queue URL → logical id
     grants: set[Grant] = field(default_factory=set)
 
-    def __call__(self, params: dict[str, Any], event_name: str, **_: Any) -> None:
-        _event, service, operation = event_name.split(".")
-        action = f"{SERVICE_PREFIX[service]}:{ACTION_OF.get(operation, operation)}"
-        if service == "ssm":
-            self.grants.add((action, "parameter"))
-        elif service == "secrets-manager":
-            self.grants.add((action, "OriginVerifySecret"))
-        elif service == "sqs":
-            self.grants.add((action, self.queues[params["QueueUrl"]]))
-        elif service == "sesv2":
+    def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        # The actions AWS checks, from its catalogue (iam_actions): a transaction is checked item by item.
+        prefix = model.service_model.signing_name
+        for action, table in checked_actions(prefix, model.name, params):
+            self.grants.add((action, self.resource(prefix, params, table)))
+
+    def resource(self, prefix: str, params: dict[str, Any], table: str | None) -> str:
+        if prefix == "ssm":
+            return "parameter"
+        if prefix == "secretsmanager":
+            return "OriginVerifySecret"
+        if prefix == "sqs":
+            return self.queues[params["QueueUrl"]]
+        if prefix == "ses":
             # SES authorises a send against the identity the sender is verified as (MailIdentity).
-            sender = params["FromEmailAddress"]
-            verified_as = "identity" if sender.rsplit("@", 1)[-1] in {mail_identity(), sender} else sender
-            self.grants.add((action, verified_as))
-        elif operation == "TransactWriteItems":
-            for item in params["TransactItems"]:
-                (write,) = item.values()
-                self.grants.add((action, self.tables[write["TableName"]]))
-        else:
-            suffix = "/index" if params.get("IndexName") else ""
-            self.grants.add((action, self.tables[params["TableName"]] + suffix))
+            sender = str(params["FromEmailAddress"])
+            return "identity" if sender.rsplit("@", 1)[-1] in {mail_identity(), sender} else sender
+        assert prefix == "dynamodb" and table is not None, (prefix, params)
+        return self.tables[table] + ("/index" if params.get("IndexName") else "")
 
     def session(self) -> Any:
         session = boto3.session.Session(region_name=REGION)

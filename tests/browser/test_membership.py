@@ -37,9 +37,7 @@ def test_a_bad_link_says_so_at_once_and_offers_no_button(visitor_factory: Any) -
     assert page.get_by_role("link", name="Ask for a new sign-in link").is_visible()
 
 
-def test_updates_start_only_from_the_mailed_link_and_stop_in_one_click(
-    visitor_factory: Any, stack: LocalStack
-) -> None:
+def test_updates_start_only_from_the_mailed_link_and_stop_in_one_click(visitor_factory: Any, stack: LocalStack) -> None:
     # Given a member who did not ask for updates at sign-up
     email = unique_email()
     buyer: Visitor = visitor_factory()

@@ -60,17 +60,41 @@ deploy: venv
 clean:
 	rm -rf site .cache .pytest_cache .mypy_cache .ruff_cache
 
-# `sam build` calls these (BuildMethod: makefile in template.yaml) with ARTIFACTS_DIR set.
-# Each function gets the package, the entry points and the two data files it reads; vehicles come
-# from DynamoDB (the mail function reads neither file; one recipe keeps the five artefacts alike).
-# Wheels are fetched for the Lambda platform (arm64, Python 3.13), not this machine.
+# `sam build` calls these (BuildMethod: makefile in template.yaml) with ARTIFACTS_DIR set, in a copy of lambda/,
+# the functions' CodeUri: links to exactly what an artefact holds, so SAM copies and hashes ~1 MB, never the
+# working tree (.venv, .cache, site/, photos). Each function gets the package, the entry points and the two data
+# files it reads; vehicles come from DynamoDB (the mail function reads neither file; one recipe keeps the five
+# artefacts alike). Wheels are fetched for the Lambda platform (arm64, Python 3.13), not this machine.
+# `make lambda-code ARTIFACTS_DIR=…` is the artefact without the wheels (tests/infra/test_artefact.py).
 LAMBDA_REQUIREMENTS := 'aws-lambda-powertools>=3.10,<4' 'pydantic[email]>=2.7,<3' 'pyyaml>=6.0,<7'
+LAMBDA_FUNCTIONS    := InquiryFunction RegisterFunction OrderFunction ReleaseFunction MailFunction
 
-build-InquiryFunction build-RegisterFunction build-OrderFunction build-ReleaseFunction build-MailFunction:
+.PHONY: lambda-deps lambda-code sam-check $(addprefix build-,$(LAMBDA_FUNCTIONS))
+$(addprefix build-,$(LAMBDA_FUNCTIONS)): lambda-deps lambda-code
+
+lambda-deps:
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set"; exit 1; }
 	$(PYTHON) -m pip install --quiet --target "$(ARTIFACTS_DIR)" --platform manylinux2014_aarch64 \
 		--implementation cp --python-version 3.13 --only-binary=:all: $(LAMBDA_REQUIREMENTS)
-	cp -r src/carjunction functions "$(ARTIFACTS_DIR)/"
+
+lambda-code:
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set"; exit 1; }
 	mkdir -p "$(ARTIFACTS_DIR)/content/shipping"
+	cp -r src/carjunction functions "$(ARTIFACTS_DIR)/"
 	cp content/company.yaml "$(ARTIFACTS_DIR)/content/company.yaml"
 	cp content/shipping/ports.yaml "$(ARTIFACTS_DIR)/content/shipping/ports.yaml"
 	find "$(ARTIFACTS_DIR)" -name __pycache__ -prune -exec rm -rf {} +
+
+# `sam validate --lint` and a timed `sam build` into .aws-sam/check, with the SAM CLI in a venv of its own
+# (~45 s to install; it pins boto3 and cfn-lint apart from this project). Not part of `make test`.
+SAM_STAMP := $(VENV)/sam/.installed-stamp
+$(SAM_STAMP):
+	@test -x $(VENV)/sam/bin/python || $(PYTHON) -m venv $(VENV)/sam
+	$(VENV)/sam/bin/python -m pip install -q 'aws-sam-cli>=1.140,<2'
+	@touch $@
+
+sam-check: $(SAM_STAMP)
+	SAM_CLI_TELEMETRY=0 $(VENV)/sam/bin/sam validate --lint --region ap-northeast-1
+	rm -rf .aws-sam/check
+	@start=$$(date +%s); SAM_CLI_TELEMETRY=0 $(VENV)/sam/bin/sam build --build-dir .aws-sam/check \
+		--region ap-northeast-1 && echo "sam build took $$(( $$(date +%s) - start )) s"

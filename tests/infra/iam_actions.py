@@ -42,7 +42,7 @@ def checked_actions(prefix: str, operation: str, params: dict[str, Any]) -> list
     if is_action(f"{prefix}:{operation}"):
         return [(f"{prefix}:{operation}", params.get("TableName"))]
     if prefix == "dynamodb" and operation in {"TransactWriteItems", "TransactGetItems"}:
-        pairs = []
+        pairs: list[tuple[str, str | None]] = []
         for item in params["TransactItems"]:
             ((kind, part),) = item.items()  # exactly one of Put, Update, Delete, ConditionCheck (or Get)
             pairs.append((_known(f"dynamodb:{kind}Item", operation), str(part["TableName"])))

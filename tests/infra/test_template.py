@@ -86,15 +86,34 @@ def test_the_sam_transform_succeeds_offline(transformed: dict[str, Any]) -> None
     assert {f["Properties"]["Runtime"] for f in functions} == {"python3.13"}
 
 
-def test_both_tables_are_kept_safe(template: dict[str, Any]) -> None:
+def test_both_tables_are_kept_safe_once_created(template: dict[str, Any]) -> None:
     tables = resources_of(template, "AWS::DynamoDB::Table")
     assert set(tables) == {"DataTable", "IdempotencyTable"}
     for table in tables.values():
-        assert table["DeletionPolicy"] == "Retain"
+        # Kept on a stack's deletion and on replacement; removed only by the rollback of their own failed create
+        assert table["DeletionPolicy"] == "RetainExceptOnCreate"
         assert table["UpdateReplacePolicy"] == "Retain"
-        assert table["Properties"]["DeletionProtectionEnabled"] is True
         assert table["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
         assert table["Properties"]["TimeToLiveSpecification"]["Enabled"] is True
+        # Deletion protection is on unless a first create asks otherwise (a protected table blocks its rollback)
+        assert table["Properties"]["DeletionProtectionEnabled"] == {"Ref": "TableDeletionProtection"}
+    protection = template["Parameters"]["TableDeletionProtection"]
+    assert protection["Default"] == "true" and set(protection["AllowedValues"]) == {"true", "false"}
+
+
+def test_the_bucket_is_removed_by_a_failed_first_create_and_keeps_old_versions_a_month(
+    template: dict[str, Any],
+) -> None:
+    (bucket,) = resources_of(template, "AWS::S3::Bucket").values()
+    assert bucket["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert bucket["UpdateReplacePolicy"] == "Retain"
+    assert bucket["Properties"]["VersioningConfiguration"]["Status"] == "Enabled"
+    # Old versions expire, with their delete markers, and abandoned multipart uploads are cleared
+    rules = [r for r in bucket["Properties"]["LifecycleConfiguration"]["Rules"] if r["Status"] == "Enabled"]
+    assert rules and all("Prefix" not in r and "Filter" not in r for r in rules)  # the whole bucket
+    assert 1 <= min(r["NoncurrentVersionExpiration"]["NoncurrentDays"] for r in rules) <= 90
+    assert any(r.get("ExpiredObjectDeleteMarker") is True for r in rules)
+    assert min(r["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] for r in rules) <= 7
 
 
 def test_the_data_table_has_the_keys_and_indexes_the_store_uses(template: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 from string import Template
 from typing import Any, Protocol
 
+from carjunction.api.mail_metrics import count_not_queued
+
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +30,8 @@ class Email:
     reply_to: str | None = None
     # Extra header fields, e.g. List-Unsubscribe on update mails; never anything a visitor typed.
     headers: dict[str, str] = field(default_factory=dict)
+    # Which mail this is (its template's name), for the log and the metric of mails not sent; names no one.
+    kind: str = "notice"
 
 
 class Mailer(Protocol):
@@ -37,7 +41,7 @@ class Mailer(Protocol):
 def render(template_name: str, to: str, reply_to: str | None = None, **values: Any) -> Email:
     text = resources.files("carjunction.api").joinpath("emails", f"{template_name}.txt").read_text(encoding="utf-8")
     subject, _, body = Template(text).substitute(values).partition("\n")
-    return Email(to=to, subject=subject.strip(), body=body.lstrip("\n"), reply_to=reply_to)
+    return Email(to=to, subject=subject.strip(), body=body.lstrip("\n"), reply_to=reply_to, kind=template_name)
 
 
 class SesMailer:
@@ -155,10 +159,12 @@ class OutboxMailer:
 
 
 def send_quietly(mailer: Mailer, email: Email, about: str) -> bool:
-    """Send, and never let a failed notice undo what it is about; the log names the reference, never the person."""
+    """Send, and never let a failed notice undo what it is about; the log names the reference and the mail's kind,
+    never the person. A mail not sent is counted too (MailsNotQueued, alarmed in template.yaml): it is lost."""
     try:
         mailer.send(email)
     except Exception as error:
-        log.warning("notice not sent", extra={"about": about, "error_type": type(error).__name__})
+        log.warning("notice not sent", extra={"about": about, "kind": email.kind, "error_type": type(error).__name__})
+        count_not_queued(email.kind)
         return False
     return True

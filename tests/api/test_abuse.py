@@ -320,3 +320,22 @@ def test_a_link_s_clock_is_checked_even_before_the_table_s_ttl_runs(api: Api) ->
     token = link_token(api, body["email"])
     api.deps.clock = fixed_clock(dt.datetime.now(dt.UTC) + dt.timedelta(days=3))
     assert api.call("register", event("POST", "/api/session/preview", {"token": token})).status == 401
+
+
+def test_a_link_that_could_not_be_sent_is_a_clear_503_and_asking_again_works(api: Api) -> None:
+    # Given a mail service that is down
+    class BrokenMailer:
+        def send(self, email: object) -> None:
+            raise ConnectionError("queue unreachable")
+
+    working = api.deps.mailer
+    api.deps.mailer = BrokenMailer()
+    body = member_body()
+    # When a visitor signs up, they are told the link is not on its way (never a false "check your e-mail")
+    failed = api.call("register", event("POST", "/api/members", body))
+    assert failed.status == HTTPStatus.SERVICE_UNAVAILABLE and failed.body["error"]["code"] == "unavailable"
+    assert failed.headers["retry-after"]
+    # and once it is back, asking again sends a link that works
+    api.deps.mailer = working
+    assert api.call("register", event("POST", "/api/members", body)).status == HTTPStatus.ACCEPTED
+    assert api.call("register", event("POST", "/api/session", {"token": link_token(api, body["email"])})).status == 200

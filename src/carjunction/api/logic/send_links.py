@@ -9,6 +9,7 @@ from typing import Any
 
 from carjunction.api import cookie
 from carjunction.api.deps import Deps
+from carjunction.api.errors import Unavailable
 from carjunction.api.mail import render, send_quietly
 from carjunction.api.store import tokens
 from carjunction.api.store.db import Item
@@ -37,7 +38,9 @@ def send_link(deps: Deps, purpose: Purpose, email: str, link: Item, *, template:
     # A fragment, not a query: it never reaches a server log, and the page POSTs it to the API.
     url = f"{deps.settings.site_origin}{page}#token={token}"
     values: dict[str, Any] = {"company": deps.company.name, "link": url, "hours": seconds // 3600}
-    send_quietly(deps.mailer, render(template, email, **values), f"{purpose.value} link")
+    if not send_quietly(deps.mailer, render(template, email, **values), f"{purpose.value} link"):
+        # The link is the whole answer: the buyer must hear that it is not on its way, and may simply ask again.
+        raise Unavailable("The e-mail with your link could not be sent; try again in a moment.")
 
 
 def send_sign_in_link(deps: Deps, member: Item) -> None:

@@ -130,10 +130,13 @@ def test_the_bucket_is_private_and_cloudfront_reads_it_through_oac(template: dic
     assert all(
         block[k] is True for k in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
     )
-    (distribution,) = resources_of(template, "AWS::CloudFront::Distribution").values()
-    config = distribution["Properties"]["DistributionConfig"]
+    # The bucket is read by the inner PagesDistribution (the 404 page), which the viewer-facing one goes through.
+    pages = template["Resources"]["PagesDistribution"]["Properties"]["DistributionConfig"]
+    (bucket_origin,) = pages["Origins"]
+    assert "OriginAccessControlId" in bucket_origin
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
     site = next(o for o in config["Origins"] if o["Id"] == "site")
-    assert "OriginAccessControlId" in site
+    assert site["DomainName"] == {"Fn::GetAtt": ["PagesDistribution", "DomainName"]}
     (api,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
     assert api["TargetOriginId"] == "api"
 
@@ -218,7 +221,7 @@ def test_the_origin_secret_is_never_in_an_environment_and_cloudfront_sends_the_s
     variables = dict(template["Globals"]["Function"]["Environment"]["Variables"])
     for resource in resources_of(template, "AWS::Serverless::Function").values():
         variables |= resource["Properties"].get("Environment", {}).get("Variables", {})
-    (distribution,) = resources_of(template, "AWS::CloudFront::Distribution").values()
+    distribution = template["Resources"]["Distribution"]
     api = next(o for o in distribution["Properties"]["DistributionConfig"]["Origins"] if o["Id"] == "api")
     (header,) = api["OriginCustomHeaders"]
     # Then the functions get the secret's name only, and no parameter carries the value

@@ -107,9 +107,11 @@ def test_a_missing_page_gets_the_friendly_404(origin: tuple[str, RecordingApi]) 
 
 def test_paths_cannot_escape_the_site(origin: tuple[str, RecordingApi]) -> None:
     base, _ = origin
-    status, _, body = fetch(f"{base}/%2e%2e/%2e%2e/etc/passwd")
-    assert status == HTTPStatus.NOT_FOUND
-    assert b"root:" not in body
+    # A name with a dot is a file to the edge (without one, it would first be redirected to its slash)
+    for escape in ("/%2e%2e/%2e%2e/etc/ld.so.conf", "/%2e%2e/%2e%2e/etc/passwd/"):
+        status, _, body = fetch(f"{base}{escape}")
+        assert status == HTTPStatus.NOT_FOUND
+        assert b"root:" not in body and b"include" not in body
 
 
 def test_webp_has_its_content_type(origin: tuple[str, RecordingApi]) -> None:

@@ -13,7 +13,12 @@ class Settings(BaseModel):
 
     table_name: str = Field(min_length=3)
     idempotency_table_name: str = Field(default="", description="Only the order function needs it.")
-    site_origin: str = Field(pattern=r"^https?://[^/]+$", description="Scheme and host of the site, no path.")
+    site_origin: str = Field(
+        default="",
+        pattern=r"^(https?://[^/]+)?$",
+        description="Scheme and host of the site, no path. Empty on a stack without a domain: the address each "
+        "request came through CloudFront by (X-Viewer-Host, with the origin secret) stands in for it.",
+    )
     cookie_secret_parameter: str = Field(min_length=1, description="SSM SecureString with the cookie HMAC key.")
     cookie_secure: bool = Field(default=True, description="False only for the plain-HTTP local stack.")
     mail_from: str = "info@carjunction.com"

@@ -17,7 +17,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from carjunction.api.errors import error_body
+from carjunction.local.edge_cache import EdgeCache, cache_key, origin_query
 from carjunction.local.edge_policy import EdgePolicy
+from carjunction.local.edge_request import Redirect, page_request
 from carjunction.local.edge_response import at_the_edge, header
 from carjunction.local.hosts import HostAllowList
 from carjunction.local.http_event import LocalRequest, LocalResponse, from_result, to_event
@@ -71,21 +73,17 @@ def not_modified(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag.removeprefix("W/") in tags
 
 
-def resolve_static(site_dir: Path, url_path: str) -> tuple[Path | None, str | None]:
-    """The file for a URL path, or a redirect target for a folder named without its slash."""
-    relative = unquote(url_path).lstrip("/")
+def static_file(site_dir: Path, uri: str) -> Path | None:
+    """The bucket's object for a path the edge forwards (folders are already .../index.html), or None."""
+    relative = unquote(uri).lstrip("/")
     try:
         candidate = (site_dir / relative).resolve()
         root = site_dir.resolve()
-        if candidate != root and root not in candidate.parents:
-            return None, None
-        if candidate.is_dir():
-            if not url_path.endswith("/"):
-                return None, url_path + "/"
-            candidate = candidate / "index.html"
-        return (candidate if candidate.is_file() else None), None
+        if root not in candidate.parents:
+            return None
+        return candidate if candidate.is_file() else None
     except (OSError, ValueError):  # a name too long for the file system, say: no such page
-        return None, None
+        return None
 
 
 def make_handler(
@@ -97,6 +95,8 @@ def make_handler(
     *,
     read_timeout: float = READ_TIMEOUT_SECONDS,
 ) -> type[BaseHTTPRequestHandler]:
+    cache = EdgeCache()  # the answers of the behaviours whose cache policy keeps them
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "carjunction-local"
         sys_version = ""
@@ -219,6 +219,28 @@ def make_handler(
                 body=body,
                 source_ip=self.client_address[0],
             )
+            policy = edge.for_path(urlsplit(self.path).path).cache
+            if policy is not None and self.command in {"GET", "HEAD"}:
+                # A cached behaviour, as CloudFront: the origin gets the key's query strings and no cookie.
+                split = urlsplit(self.path)
+                key = cache_key(policy, split.path, split.query)
+                query = origin_query(key)
+                forwarded = LocalRequest(
+                    method=self.command,
+                    target=split.path + (f"?{query}" if query else ""),
+                    headers=[(k, v) for k, v in request.headers if k.lower() != "cookie"],
+                    body=b"",
+                    source_ip=request.source_ip,
+                )
+
+                def ask_origin() -> LocalResponse:
+                    return from_result(api(to_event(forwarded), LocalContext()))
+
+                # A HEAD is answered from a kept GET, else passed on as a HEAD (and not kept).
+                head = self.command == "HEAD"
+                answer = (cache.peek(key) or ask_origin()) if head else cache.fetch(policy, key, ask_origin)
+                self._send(answer, head=head)
+                return
             self._send(from_result(api(to_event(request), LocalContext())), head=self.command == "HEAD")
 
         def _body(self, length: int) -> bytes | None:
@@ -234,14 +256,22 @@ def make_handler(
             return body
 
         def _static(self, *, head: bool) -> None:
-            path, redirect = resolve_static(site_dir, urlsplit(self.path).path)
-            if redirect:
-                self._send(LocalResponse(HTTPStatus.MOVED_PERMANENTLY, [("Location", redirect)], b""), head=head)
+            split = urlsplit(self.path)
+            # The distribution's viewer-request function (PageRequestFunction); the local stack has no domain.
+            outcome = page_request(split.path, split.query if "?" in self.path else None, self.headers["Host"] or "")
+            if isinstance(outcome, Redirect):
+                moved = [("Location", outcome.location), ("Cache-Control", "max-age=3600")]
+                self._send(LocalResponse(HTTPStatus.MOVED_PERMANENTLY, moved, b""), head=head)
                 return
             status = HTTPStatus.OK
+            path = static_file(site_dir, outcome.uri)
             if path is None:
-                status, path = HTTPStatus.NOT_FOUND, site_dir / "404.html"
-            if not path.is_file():
+                # The bucket's 404 (it may list), as the pages' distribution answers it (its CustomErrorResponses).
+                status = HTTPStatus.NOT_FOUND
+                page = edge.error_page(status)
+                path = static_file(site_dir, page.page_path) if page else None
+                status = HTTPStatus(page.response_code) if page else status
+            if path is None:
                 self._send(LocalResponse(status, [("Content-Type", "text/plain; charset=utf-8")], b"Not found"))
                 return
             etag = entity_tag(path)

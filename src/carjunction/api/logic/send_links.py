@@ -11,6 +11,7 @@ from carjunction.api import cookie
 from carjunction.api.deps import Deps
 from carjunction.api.errors import Unavailable
 from carjunction.api.mail import render, send_quietly
+from carjunction.api.site_origin import link_origin
 from carjunction.api.store import tokens
 from carjunction.api.store.db import Item
 
@@ -36,7 +37,7 @@ def send_link(deps: Deps, purpose: Purpose, email: str, link: Item, *, template:
     stored = {"purpose": purpose.value, "email": email, **link}
     tokens.put_token(deps.db, cookie.keyed_hash(deps.secret(), "link", token), stored, now + seconds)
     # A fragment, not a query: it never reaches a server log, and the page POSTs it to the API.
-    url = f"{deps.settings.site_origin}{page}#token={token}"
+    url = f"{link_origin(deps.settings.site_origin)}{page}#token={token}"
     values: dict[str, Any] = {"company": deps.company.name, "link": url, "hours": seconds // 3600}
     if not send_quietly(deps.mailer, render(template, email, **values), f"{purpose.value} link"):
         # The link is the whole answer: the buyer must hear that it is not on its way, and may simply ask again.

@@ -19,6 +19,7 @@ from carjunction.api.accepts import canonical_content_type, unsupported_body
 from carjunction.api.deps import Deps
 from carjunction.api.errors import MAX_BODY_BYTES, NotSignedIn, error_response, raw_error, register_error_handlers
 from carjunction.api.logic.sign_in import identify_member
+from carjunction.api.site_origin import served_origin, serving
 from carjunction.api.store.db import Item
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -44,23 +45,32 @@ def parse_json(text: str) -> Any:
 def new_resolver(deps: Deps) -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json)
     register_error_handlers(app)
-    app.use(middlewares=[origin_guard(deps.settings.site_origin)])
+    app.use(middlewares=[origin_guard(deps.settings.site_origin, deps.origin_secret)])
     return app
 
 
-def origin_guard(site_origin: str) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response[Any]]:
+def origin_guard(
+    site_origin: str, origin_secret: Callable[[], str]
+) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response[Any]]:
     """Refuse state-changing requests that a browser sent from another site (CSRF).
 
     Browsers always send Origin on cross-site POST/PATCH/DELETE; a request without Origin comes from a
-    non-browser client, which holds no victim's cookie, so it is let through.
+    non-browser client, which holds no victim's cookie, so it is let through. The site is ``site_origin`` and,
+    on a request that provably came through CloudFront, the address it was served at (api/site_origin.py): a
+    stack without a domain is served only at its dXXXX.cloudfront.net address, which no setting can name.
     """
 
     def guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
         event = app.current_event
+        if event.http_method not in UNSAFE_METHODS:
+            return next_middleware(app)
         origin = event.headers.get("origin")
-        if event.http_method in UNSAFE_METHODS and origin is not None and origin != site_origin:
+        same = origin is None or origin == site_origin
+        served = "" if same and site_origin else served_origin(event.headers, origin_secret)
+        if not same and origin != served:
             return error_response(HTTPStatus.FORBIDDEN, "bad_origin", "Requests must come from the site itself.")
-        return next_middleware(app)
+        with serving(site_origin or served):  # the links this request mails
+            return next_middleware(app)
 
     return guard
 

@@ -94,8 +94,9 @@ def make_handler(
     log: Callable[[str], None],
     *,
     read_timeout: float = READ_TIMEOUT_SECONDS,
+    cache: EdgeCache | None = None,
 ) -> type[BaseHTTPRequestHandler]:
-    cache = EdgeCache()  # the answers of the behaviours whose cache policy keeps them
+    kept = cache or EdgeCache()  # the answers of the behaviours whose cache policy keeps them
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "carjunction-local"
@@ -238,7 +239,7 @@ def make_handler(
 
                 # A HEAD is answered from a kept GET, else passed on as a HEAD (and not kept).
                 head = self.command == "HEAD"
-                answer = (cache.peek(key) or ask_origin()) if head else cache.fetch(policy, key, ask_origin)
+                answer = (kept.peek(key) or ask_origin()) if head else kept.fetch(policy, key, ask_origin)
                 self._send(answer, head=head)
                 return
             self._send(from_result(api(to_event(request), LocalContext())), head=self.command == "HEAD")
@@ -319,6 +320,7 @@ def make_server(
     edge: EdgePolicy,
     log: Callable[[str], None] | None = None,
     read_timeout: float = READ_TIMEOUT_SECONDS,
+    cache: EdgeCache | None = None,
 ) -> ThreadingHTTPServer:
     """A server bound to loopback; call serve_forever() (or run it in a thread) and shutdown() to stop.
     ``edge`` is the distribution's behaviour (compression, security headers): see edge_policy.edge_policy().
@@ -328,6 +330,6 @@ def make_server(
     # The handler is made once bound, so the allow-list has the real port (0 asks the kernel for a free one).
     hosts = HostAllowList.for_server(host, server.server_address[1])
     say = log or (lambda line: print(line, file=sys.stderr))
-    server.RequestHandlerClass = make_handler(site_dir, api, edge, hosts, say, read_timeout=read_timeout)
+    server.RequestHandlerClass = make_handler(site_dir, api, edge, hosts, say, read_timeout=read_timeout, cache=cache)
     server.daemon_threads = True
     return server

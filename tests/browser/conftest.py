@@ -283,3 +283,14 @@ def page(browser: Any, site_url: str) -> Iterator[Any]:
     opened.on("pageerror", lambda e: opened.errors.append(str(e)))
     yield opened
     context.close()
+
+
+def reserved_at_the_edge(origin: str, stock_no: str, within: float = 20) -> None:
+    """Wait (at most the status's max-age and a little) until the edge's stock status lists ``stock_no``."""
+    deadline = time.monotonic() + within
+    while True:
+        with urllib.request.urlopen(f"{origin}/api/stock/status", timeout=5) as response:  # noqa: S310 - loopback
+            if stock_no in json.loads(response.read())["reserved"]:
+                return
+        assert time.monotonic() < deadline, f"{stock_no} not reserved at the edge after {within} s"
+        time.sleep(0.5)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LocalStack, Visitor, sign_up, unique_email
+from tests.browser.conftest import LocalStack, Visitor, reserved_at_the_edge, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 
@@ -227,6 +227,10 @@ def test_vehicle_page_marks_a_car_reserved_after_an_order(visitor_factory: Any) 
     choose_port_and_address(page)
     page.get_by_role("button", name="Confirm the order").click()
     page.wait_for_url("**/order/invoice/?order=*")
+
+    # And the edge's copy of /api/stock/status has caught up: CloudFront (and the local edge) keep it for its
+    # max-age, so another buyer may see the car free for up to that long
+    reserved_at_the_edge(buyer.origin, "CJ26007")
 
     # When another buyer opens the car's page (the site's vehicle template carries data-stock-no)
     vehicle = visitor_factory().page("/vehicles/CJ26007/")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.browser.conftest import ROOT, LocalStack, Visitor, join, sign_up, unique_email
+from tests.browser.conftest import ROOT, LocalStack, Visitor, join, reserved_at_the_edge, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 COMPANY = yaml.safe_load((ROOT / "content" / "company.yaml").read_text(encoding="utf-8"))
@@ -116,6 +116,7 @@ def test_whole_journey(visitor_factory: Any, stack: LocalStack, tmp_path: Path) 
     rival_page.locator("[data-say]", has_text="someone else reserved this car").wait_for()
     assert rival_page.get_by_role("button", name="Confirm the order").is_disabled()
     # And on another device (the status is cached for seconds), the page says it is reserved; ordering is disabled.
+    reserved_at_the_edge(buyer.origin, car)
     again = visitor_factory().page(f"/order/?stock_no={car}")
     assert again.locator("[data-say]", has_text="reserved by another buyer").is_visible()
     assert again.locator("form[data-cj=order] button[type=submit]").is_disabled()

@@ -339,3 +339,18 @@ def test_a_link_that_could_not_be_sent_is_a_clear_503_and_asking_again_works(api
     api.deps.mailer = working
     assert api.call("register", event("POST", "/api/members", body)).status == HTTPStatus.ACCEPTED
     assert api.call("register", event("POST", "/api/session", {"token": link_token(api, body["email"])})).status == 200
+
+
+def test_a_write_from_another_site_is_refused_before_its_body_is_looked_at(api: Api) -> None:
+    # Given requests from another site whose bodies would each get another answer (422, 415, 400)
+    elsewhere = {"origin": "https://evil.example"}
+    requests = [
+        event("POST", "/api/members", {"name": 1}, headers=elsewhere),
+        event("POST", "/api/inquiries", raw_body="{}", headers={**elsewhere, "content-type": "text/plain"}),
+        event("POST", "/api/session", raw_body="{not json", headers=elsewhere),
+    ]
+    # Then every one is refused as coming from elsewhere, and nothing about the route is told
+    for request in requests:
+        function = "inquiry" if request["rawPath"] == "/api/inquiries" else "register"
+        answer = api.call(function, request)
+        assert (answer.status, answer.body["error"]["code"]) == (HTTPStatus.FORBIDDEN, "bad_origin")

@@ -6,7 +6,7 @@ import base64
 import binascii
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -42,41 +42,60 @@ def parse_json(text: str) -> Any:
         raise json.JSONDecodeError("nested too deeply", text, 0) from None
 
 
-def new_resolver(deps: Deps) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=parse_json)
+class SiteResolver(APIGatewayHttpResolver):
+    """A resolver that knows the site it serves, so that ``dispatch`` refuses a write from another site before
+    anything else answers: a 413, 415 or 422 would already tell another site something about the route."""
+
+    def __init__(self, site_origin: str, origin_secret: Callable[[], str]) -> None:
+        super().__init__(enable_validation=True, json_body_deserializer=parse_json)
+        self.site_origin = site_origin
+        self.origin_secret = origin_secret
+
+    def from_elsewhere(self, method: str, headers: Mapping[str, str]) -> tuple[bool, str]:
+        """(refused, the origin the request was served at).
+
+        Browsers always send Origin on cross-site POST/PATCH/DELETE; a request without Origin comes from a
+        non-browser client, which holds no victim's cookie, so it is let through. The site is ``site_origin`` and,
+        on a request that provably came through CloudFront, the address it was served at (api/site_origin.py): a
+        stack without a domain is served only at its dXXXX.cloudfront.net address, which no setting can name.
+        """
+        if method not in UNSAFE_METHODS:
+            return False, ""
+        origin = headers.get("origin")
+        same = origin is None or origin == self.site_origin
+        served = "" if same and self.site_origin else served_origin(headers, self.origin_secret)
+        return (not same and origin != served), served
+
+
+def new_resolver(deps: Deps) -> SiteResolver:
+    app = SiteResolver(deps.settings.site_origin, deps.origin_secret)
     register_error_handlers(app)
-    app.use(middlewares=[origin_guard(deps.settings.site_origin, deps.origin_secret)])
+    app.use(middlewares=[origin_guard(app)])
     return app
 
 
-def origin_guard(
-    site_origin: str, origin_secret: Callable[[], str]
-) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response[Any]]:
-    """Refuse state-changing requests that a browser sent from another site (CSRF).
+def origin_guard(app: SiteResolver) -> Callable[[APIGatewayHttpResolver, NextMiddleware], Response[Any]]:
+    """Refuse state-changing requests that a browser sent from another site (CSRF), for callers that resolve
+    without ``dispatch``; and make the links this request mails with the address the site is served at."""
 
-    Browsers always send Origin on cross-site POST/PATCH/DELETE; a request without Origin comes from a
-    non-browser client, which holds no victim's cookie, so it is let through. The site is ``site_origin`` and,
-    on a request that provably came through CloudFront, the address it was served at (api/site_origin.py): a
-    stack without a domain is served only at its dXXXX.cloudfront.net address, which no setting can name.
-    """
-
-    def guard(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    def guard(_: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
         event = app.current_event
-        if event.http_method not in UNSAFE_METHODS:
-            return next_middleware(app)
-        origin = event.headers.get("origin")
-        same = origin is None or origin == site_origin
-        served = "" if same and site_origin else served_origin(event.headers, origin_secret)
-        if not same and origin != served:
+        refused, served = app.from_elsewhere(event.http_method, event.headers)
+        if refused:
             return error_response(HTTPStatus.FORBIDDEN, "bad_origin", "Requests must come from the site itself.")
-        with serving(site_origin or served):  # the links this request mails
+        with serving(app.site_origin or served):  # the links this request mails
             return next_middleware(app)
 
     return guard
 
 
 def dispatch(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Refuse oversize and non-UTF-8 bodies, and bodies of a type the route does not take (415), then resolve."""
+    """Refuse writes from another site (403), oversize and non-UTF-8 bodies, and bodies of a type the route does
+    not take (415), then resolve."""
+    if isinstance(app, SiteResolver):
+        method = str(event.get("requestContext", {}).get("http", {}).get("method", ""))
+        if app.from_elsewhere(method.upper(), event.get("headers") or {})[0]:
+            return raw_error(HTTPStatus.FORBIDDEN, "bad_origin", "Requests must come from the site itself.")
     body = event.get("body") or ""
     try:
         raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode("utf-8")

@@ -228,7 +228,7 @@ def test_a_mail_failure_never_undoes_an_order_or_an_inquiry(api: Api) -> None:
     # Then both are stored and answered as documented: the notices were tried and their failure logged only
     assert placed.status == HTTPStatus.CREATED, placed.body
     assert asked.status == HTTPStatus.CREATED, asked.body
-    assert len(mailer.tried) == 3  # the order's staff notice and receipt; the inquiry's staff notice (a guest gets none)
+    assert len(mailer.tried) == 3  # the order's notice and receipt; the inquiry's notice (a guest gets no receipt)
     data, _ = all_items(api)
     assert len([i for i in data if i["sk"]["S"].startswith("ORDER#")]) == 1
     assert [i for i in data if i.get("message", {}).get("S") == "Still there?"]

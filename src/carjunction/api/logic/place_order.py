@@ -16,6 +16,7 @@ from carjunction.api.mail import render, send_quietly
 from carjunction.api.schemas import BankOut, OrderIn, OrderOut, ProformaInvoice, StatusChange
 from carjunction.api.store import orders, vehicles
 from carjunction.api.store.db import Item
+from carjunction.catalogue import Vehicle
 
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 
@@ -85,14 +86,16 @@ def reserve_or_find(
     not counted, so a page's retries after a lost answer never run into the limit."""
     limit_member(deps, "order", str(member["member_id"]), deps.settings.orders_per_hour)
     limit_rate(deps, "order", client_address, deps.settings.orders_per_hour)
-    stock_no = OrderIn.model_validate(request["order"]).stock_no
-    held = held_by(deps, member, stock_no)
+    body = OrderIn.model_validate(request["order"])
+    vehicle, live = load_vehicle(deps, body.stock_no)  # read once: who holds it, and what to reserve
+    held = held_by(deps, member, live)
     if held is not None:
         return {"order_no": held, "created": "no"}
     try:
-        order = reserve_vehicle(deps, member, request)
+        order = reserve_vehicle(deps, member, body, vehicle, live)
     except VehicleUnavailable:
-        held = held_by(deps, member, stock_no)  # the member's own earlier attempt won the race
+        # The member's own earlier attempt may have won the race: read the car again to tell.
+        held = held_by(deps, member, vehicles.get_vehicle(deps.db, body.stock_no))
         if held is None:
             raise
         return {"order_no": held, "created": "no"}
@@ -100,9 +103,9 @@ def reserve_or_find(
     return {"order_no": order.order_no, "created": "yes"}
 
 
-def held_by(deps: Deps, member: Item, stock_no: str) -> str | None:
-    """The number of the member's order that holds the car now, if it is theirs and still an unpaid reservation."""
-    live = vehicles.get_vehicle(deps.db, stock_no)
+def held_by(deps: Deps, member: Item, live: Item | None) -> str | None:
+    """The number of the member's order that holds the car (``live``, its item) now, if it is theirs and still an
+    unpaid reservation."""
     if not live or live.get("reserved_member") != member["member_id"] or "sold_order" in live:
         return None
     order_no = str(live["reserved_by"])
@@ -110,9 +113,7 @@ def held_by(deps: Deps, member: Item, stock_no: str) -> str | None:
     return order_no if order is not None and order.get("status") == "reserved" else None
 
 
-def reserve_vehicle(deps: Deps, member: Item, request: dict[str, Any]) -> OrderOut:
-    body = OrderIn.model_validate(request["order"])
-    vehicle, live = load_vehicle(deps, body.stock_no)
+def reserve_vehicle(deps: Deps, member: Item, body: OrderIn, vehicle: Vehicle, live: Item) -> OrderOut:
     if live.get("status") != "available" or "reserved_by" in live:
         raise VehicleUnavailable("This vehicle is reserved or sold.", {"stock_no": "is not available"})
     the_quote = quote_for(deps, vehicle, body.port, body.incoterm)

@@ -50,6 +50,15 @@ log = logging.getLogger("mkdocs.carjunction")
 CACHE_DIR = ".cache/photos"
 PARSED_CACHE = ".cache/catalogue/parsed.pickle"
 TEMPLATE_CACHE = ".cache/templates"
+CACHE_ENV = "CARJUNCTION_CACHE_DIR"  # overrides .cache beside mkdocs.yml (each test session has its own)
+
+
+def cache_path(config: MkDocsConfig, relative: str) -> Path:
+    """``relative`` (under ``.cache/``) in the build's cache folder."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override) / relative.removeprefix(".cache/")
+    return Path(config.config_file_path).parent / relative
 
 
 @dataclass
@@ -98,7 +107,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except CatalogueError as error:
         raise PluginError("\n".join(str(p) for p in error.problems)) from error
     published = [v for v in catalogue.vehicles if v.status != Status.WITHDRAWN]
-    cache = Path(config.config_file_path).parent / CACHE_DIR
+    cache = cache_path(config, CACHE_DIR)
     prepared = prepare_photos(published, content, cache, photo_stamps)
     settings = SiteSettings(site_url=config.site_url or "/", labels=labels, currencies=currencies)
     build = generate(catalogue, settings, prepared.photos)
@@ -138,12 +147,12 @@ def parsed_cache(config: MkDocsConfig) -> FileMemo | None:
     """The parsed YAML of the last build, beside the photo cache; ``CARJUNCTION_PARSE_CACHE=0`` parses all."""
     if os.environ.get("CARJUNCTION_PARSE_CACHE", "1") == "0":
         return None
-    return FileMemo(Path(config.config_file_path).parent / PARSED_CACHE, kind=PARSED_KIND)
+    return FileMemo(cache_path(config, PARSED_CACHE), kind=PARSED_KIND)
 
 
 def compiled_templates(config: MkDocsConfig) -> FileSystemBytecodeCache:
     """The theme's templates compiled by earlier builds, beside the photo cache; Jinja checks each one's source."""
-    folder = Path(config.config_file_path).parent / TEMPLATE_CACHE
+    folder = cache_path(config, TEMPLATE_CACHE)
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
 

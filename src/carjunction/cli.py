@@ -10,6 +10,7 @@ from pathlib import Path
 from carjunction.catalogue import CatalogueError, load_catalogue
 from carjunction.catalogue.schema import write_schemas
 from carjunction.ops.commands import add_commands
+from carjunction.photos.cli import add_photos_publish
 
 
 def validate(args: argparse.Namespace) -> int:
@@ -70,6 +71,7 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--check", action="store_true", help="only check that the file is current")
     api.set_defaults(run=openapi)
     add_commands(commands)
+    add_photos_publish(commands)
     return root
 
 

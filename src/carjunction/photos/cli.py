@@ -7,9 +7,10 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from carjunction.photos.publish import PublishReport
+if TYPE_CHECKING:  # the command's modules load when it runs, so `carjunction validate` starts fast
+    from carjunction.photos.publish import PublishReport
 
 
 def describe(report: PublishReport, workers: int) -> list[str]:

@@ -14,12 +14,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING or __package__:  # imported as bench.build_site (the tests, mypy)
-    from bench.make_stock import ROOT, make_stock
-else:  # run as a script from bench/
-    from make_stock import ROOT, make_stock
+from make_stock import ROOT, make_stock
 
 WORK = ROOT / "bench" / "work"
 
@@ -29,11 +25,11 @@ def config_for(content: Path) -> Path:
 
 
 def config_for_content(content: Path, work: Path) -> Path:
-    """A copy of mkdocs.yml in ``work`` that builds ``content`` with the repository's theme and hooks."""
+    """A copy of mkdocs.yml in ``work`` that builds ``content`` with the repository's theme (and the carjunction
+    plugin, installed with the package); its cache is ``work/.cache``."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: content", f"docs_dir: {content}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    text = text.replace("src/carjunction/site/mkdocs_hooks.py", str(ROOT / "src/carjunction/site/mkdocs_hooks.py"))
     config = work / f"mkdocs-{content.name}.yml"
     config.write_text(text, encoding="utf-8")
     return config

@@ -21,7 +21,7 @@ from build_site import config_for
 from hugo_site import hugo_site
 from make_stock import make_stock
 
-from carjunction.site.mkdocs_hooks import PARSED_CACHE
+from carjunction.site.plugin import PARSED_CACHE, cache_root
 
 # The child reports its own peak RSS (KB), so the driver's memory does not count.
 BUILD = """
@@ -49,7 +49,7 @@ def ours_once(config: Path, site: Path, *, first_build: bool = False) -> tuple[f
     """One `mkdocs build` into ``site``; ``first_build`` removes the parsed-YAML memo first, so every vehicle
     file is parsed afresh (and the memo written again), as in the first build of a checkout."""
     if first_build:
-        (config.parent / PARSED_CACHE).unlink(missing_ok=True)
+        (cache_root(config) / PARSED_CACHE).unlink(missing_ok=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     result = subprocess.run(

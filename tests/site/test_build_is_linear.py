@@ -8,10 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.build_site import config_for_content
-from bench.make_stock import make_stock
-
-from tests.site_build import ROOT
+from carjunction.sample_stock import make_stock
+from tests.support.site_build import ROOT, config_for
 
 # The child builds with cProfile on and prints how many Python function calls the build made.
 COUNT_CALLS = """
@@ -28,9 +26,15 @@ print(pstats.Stats(profile).total_calls)
 def build_calls(size: int, tmp_path: Path) -> int:
     # Each size in a folder of its own, so each build starts with empty caches (photos, compiled templates)
     work = tmp_path / str(size)
-    content = make_stock(size, seed=size, out=work / f"content-{size}")
-    config = config_for_content(content, work)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CARJUNCTION_RENDER_WORKERS": "1"}
+    content = make_stock(size, seed=size, out=work / f"content-{size}", source=ROOT / "content")
+    config = config_for(content, work)
+    # One process renders, so the profile sees every call; the cache is this size's own
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "CARJUNCTION_RENDER_PROCESSES": "1",
+        "CARJUNCTION_CACHE_DIR": str(work / "cache"),
+    }
     result = subprocess.run(
         [sys.executable, "-c", COUNT_CALLS, str(config), str(work / f"site-{size}")],
         capture_output=True,

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from carjunction.catalogue import load, load_vehicles
-from carjunction.file_memo import FileMemo, Stamp
-from tests.factories import TODAY, vehicle_data, write_vehicle
+from carjunction.catalogue import load_vehicles
+from carjunction.file_memo import FileMemo
+from carjunction.site import catalogue_cache
+from carjunction.site.catalogue_cache import load_vehicles_for_build
+from tests.support.factories import TODAY, vehicle_data, write_vehicle
 
 CASES: list[tuple[dict[str, object], str]] = [
     ({"mileage_km": "85,000km"}, 'mileage_km: must be a whole number of km, got "85,000km"'),
@@ -109,37 +111,32 @@ def test_a_file_that_is_not_a_record_is_an_error(tmp_path: Path) -> None:
     ]
 
 
-def test_parsing_in_forked_processes_finds_the_same_vehicles_and_problems(
+def test_the_builds_load_in_forked_processes_finds_what_the_catalogue_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a stock of good files, broken files, a .yml file and a file named for another stock number
+    stock = tmp_path / "vehicles"
     for number in range(12):
-        write_vehicle(tmp_path, vehicle_data(price_usd=1000 + number, photos=["01.jpg", "02.jpg"][: number % 3]))
-    write_vehicle(tmp_path, vehicle_data(price_usd=0))
-    write_vehicle(tmp_path, vehicle_data(doors=9))
-    (tmp_path / "broken.yaml").write_text("make: [Toyota\n", encoding="utf-8")
-    (tmp_path / "old.yml").write_text("make: Toyota\n", encoding="utf-8")
+        write_vehicle(stock, vehicle_data(price_usd=1000 + number, photos=["01.jpg", "02.jpg"][: number % 3]))
+    write_vehicle(stock, vehicle_data(price_usd=0))
+    write_vehicle(stock, vehicle_data(doors=9))
+    (stock / "broken.yaml").write_text("make: [Toyota\n", encoding="utf-8")
+    (stock / "old.yml").write_text("make: Toyota\n", encoding="utf-8")
     twin = vehicle_data()
-    write_vehicle(tmp_path, twin)
-    write_vehicle(tmp_path, twin, name="ZZ-copy")
-    # When it is loaded in one process, and again in three forked ones (the size threshold lowered for the test)
-    # (the forked processes also keeping the parsed files in a memo)
-    alone_stamps: dict[str, Stamp] = {}
-    alone = load_vehicles(tmp_path, today=TODAY, photo_stamps=alone_stamps)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    forked_stamps: dict[str, Stamp] = {}
-    memo = tmp_path.parent / "parsed.pickle"
-    forked = load_vehicles(
-        tmp_path, today=TODAY, workers=3, parsed=FileMemo(memo, kind=("test",)), photo_stamps=forked_stamps
-    )
-    # Then both give the same vehicles in the same order, the same problems and the same photos found
+    write_vehicle(stock, twin)
+    write_vehicle(stock, twin, name="ZZ-copy")
+    # When the pure catalogue loads it, and the build loads it in three forked processes (a process for every
+    # two files, for the test) keeping the parsed files in a memo
+    alone = load_vehicles(stock, root=tmp_path, today=TODAY)
+    monkeypatch.setattr(catalogue_cache, "FILES_PER_PROCESS", 2)
+    memo = tmp_path / "parsed.pickle"
+    forked = load_vehicles_for_build(stock, tmp_path, TODAY, FileMemo(memo, kind=("test",)), processes=3)
+    # Then both give the same vehicles in the same order, and the same problems
     assert [v.model_dump() for v in forked[0]] == [v.model_dump() for v in alone[0]]
     assert [str(p) for p in forked[1]] == [str(p) for p in alone[1]]
     assert len(alone[0]) == 13
     assert len(alone[1]) == 5
-    assert forked_stamps == alone_stamps
-    assert len(alone_stamps) == 12  # four vehicles with one photo, four with two
     # and a load from the memo the processes filled finds the same again
-    again = load_vehicles(tmp_path, today=TODAY, parsed=FileMemo(memo, kind=("test",)))
+    again = load_vehicles_for_build(stock, tmp_path, TODAY, FileMemo(memo, kind=("test",)), processes=1)
     assert [v.model_dump() for v in again[0]] == [v.model_dump() for v in alone[0]]
     assert [str(p) for p in again[1]] == [str(p) for p in alone[1]]

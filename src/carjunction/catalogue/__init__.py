@@ -2,7 +2,6 @@
 
 from carjunction.catalogue.company import BankAccount, Company
 from carjunction.catalogue.load import (
-    PARSED_KIND,
     Catalogue,
     load_catalogue,
     load_shipping,
@@ -15,7 +14,6 @@ from carjunction.catalogue.quote import Incoterm, Quote, quote
 from carjunction.catalogue.vehicle import BodyType, Drive, Fuel, Status, Steering, Transmission, Vehicle
 
 __all__ = [
-    "PARSED_KIND",
     "BankAccount",
     "BodyType",
     "Catalogue",

@@ -7,13 +7,10 @@ them all in one pass rather than one build per typo.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
-import pickle
-import stat
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,11 +22,7 @@ from carjunction.catalogue.company import Company
 from carjunction.catalogue.ports import Shipping
 from carjunction.catalogue.problems import CatalogueError, Problem, problems_from, shown
 from carjunction.catalogue.vehicle import Vehicle
-from carjunction.catalogue.yaml_data import SafeLoader, load_data
-from carjunction.file_memo import FileMemo, Stamp, file_stamp, stamp_of
-
-# What a memo of parsed vehicle files holds (see carjunction.file_memo): another parser starts it afresh.
-PARSED_KIND = ("parsed-yaml-pickled", 3, yaml.__version__, SafeLoader.__name__)
+from carjunction.catalogue.yaml_data import load_data
 
 VEHICLES_DIR = "vehicles"
 SHIPPING_FILE = "shipping/ports.yaml"
@@ -102,18 +95,9 @@ def load_vehicle(
 
 
 def check_vehicle(
-    path: str | Path,
-    data: Any,
-    shown_as: str,
-    *,
-    root: Path | None,
-    today: dt.date,
-    photo_stamps: dict[str, Stamp] | None = None,
+    path: str | Path, data: Any, shown_as: str, *, root: Path | None, today: dt.date
 ) -> tuple[Vehicle | None, list[Problem]]:
-    """The vehicle in a file's parsed ``data``, checked against its file name and photos.
-
-    Each photo found is stamped into ``photo_stamps`` (by its path), so the photo step need not look again.
-    """
+    """The vehicle in a file's parsed ``data``, checked against its file name and photos."""
     vehicle, problems = parse_record(Vehicle, data, shown_as, {"today": today})
     if vehicle is None:
         return None, problems
@@ -123,16 +107,9 @@ def check_vehicle(
     if vehicle.stock_no != stem:
         problems.append(Problem(shown_as, "stock_no", f'must match the file name "{stem}", got "{vehicle.stock_no}"'))
     for index, photo in enumerate(vehicle.photos):
-        photo_path = f"{folder}/{vehicle.stock_no}/{photo}"
-        try:
-            facts = os.stat(photo_path)  # noqa: PTH116 - see above
-        except OSError:
-            facts = None
-        if facts is None or not stat.S_ISREG(facts.st_mode):
+        if not os.path.isfile(f"{folder}/{vehicle.stock_no}/{photo}"):  # noqa: PTH113 - see above
             where = display_path(Path(folder) / vehicle.stock_no / photo, root)
             problems.append(Problem(shown_as, f"photos[{index}]", f"file {where} does not exist"))
-        elif photo_stamps is not None:
-            photo_stamps[photo_path] = stamp_of(facts)
     return (None if problems else vehicle), problems
 
 
@@ -149,52 +126,60 @@ def duplicate_problems(vehicles: Iterable[tuple[Vehicle, str]]) -> list[Problem]
     return problems
 
 
-PARALLEL_FROM = 2000  # files; below this, starting processes costs more than parsing saves
+@dataclass(frozen=True)
+class VehicleFile:
+    path: str  # a plain string: at 10,000 vehicles, Path objects in the per-file loops showed
+    shown_as: str  # the path as problems name it
+    problems: tuple[Problem, ...] = ()  # about its name, found by listing the folder
 
 
-def load_vehicles(
-    directory: Path,
-    *,
-    root: Path | None = None,
-    today: dt.date | None = None,
-    workers: int = 1,
-    parsed: FileMemo | None = None,
-    photo_stamps: dict[str, Stamp] | None = None,
-) -> tuple[list[Vehicle], list[Problem]]:
-    """All valid vehicles in ``directory``, sorted by stock number, and every problem found.
-
-    Every vehicle is validated, in file order. Files ``parsed`` holds unchanged are not parsed again; with
-    ``workers`` > 1 and many files to parse, they are parsed and checked in that many forked processes
-    (parsing is most of the cost, and each file is independent). ``photo_stamps`` gets the stamp of every
-    photo found (see ``check_vehicle``).
-    """
-    # Names and plain strings, not Path objects: at 10,000 vehicles, sorting and relativising those showed.
+def vehicle_files(directory: Path, *, root: Path | None = None) -> list[VehicleFile]:
+    """The vehicle files in ``directory`` by name; a misnamed one carries its problem and no path."""
     with os.scandir(directory) if directory.is_dir() else nullcontext(()) as listing:
         entries = sorted((entry.name, entry.is_file()) for entry in listing)
     shown_dir = display_path(directory, root)
     prefix = "" if shown_dir == "." else f"{shown_dir}/"
-    folder = str(directory)
-    files = {
-        name: (f"{folder}/{name}", prefix + name) for name, is_file in entries if is_file and suffix(name) == ".yaml"
-    }
-    check = FileCheck(root=root, today=today or dt.date.today(), keep_data=parsed is not None)
-    checked = check_files(list(files.values()), check, workers, parsed)
+    found = []
+    for name, is_file in entries:
+        if suffix(name) == ".yml":
+            problem = Problem(prefix + name, None, "vehicle files must end in .yaml, not .yml")
+            found.append(VehicleFile("", prefix + name, (problem,)))
+        elif is_file and suffix(name) == ".yaml":
+            found.append(VehicleFile(f"{directory}/{name}", prefix + name))
+    return found
+
+
+Checked = tuple[Vehicle | None, list[Problem]]
+
+
+def check_file(file: VehicleFile, *, root: Path | None, today: dt.date) -> Checked:
+    """One vehicle file read, parsed and checked."""
+    if not file.path:
+        return None, list(file.problems)
+    data, problems = read_yaml(file.path, file.shown_as)
+    return (None, problems) if problems else check_vehicle(file.path, data, file.shown_as, root=root, today=today)
+
+
+def gather_vehicles(files: list[VehicleFile], checked: Iterable[Checked]) -> tuple[list[Vehicle], list[Problem]]:
+    """Each file's result (``checked``, in the order of ``files``): the valid vehicles by stock number, and
+    every problem in file order, then stock numbers used twice."""
     problems: list[Problem] = []
     vehicles: list[tuple[Vehicle, str]] = []
-    for name, _ in entries:
-        if suffix(name) == ".yml":
-            problems.append(Problem(prefix + name, None, "vehicle files must end in .yaml, not .yml"))
-        if name not in files:
-            continue
-        path, shown_as = files[name]
-        result = checked[path]
-        problems.extend(result.problems)
-        if photo_stamps is not None:
-            photo_stamps.update(result.photo_stamps)
-        if result.vehicle is not None:
-            vehicles.append((result.vehicle, shown_as))
+    for file, (vehicle, found) in zip(files, checked, strict=True):
+        problems.extend(found)
+        if vehicle is not None:
+            vehicles.append((vehicle, file.shown_as))
     problems.extend(duplicate_problems(vehicles))
     return sorted((v for v, _ in vehicles), key=lambda v: v.stock_no), problems
+
+
+def load_vehicles(
+    directory: Path, *, root: Path | None = None, today: dt.date | None = None
+) -> tuple[list[Vehicle], list[Problem]]:
+    """All valid vehicles in ``directory``, sorted by stock number, and every problem found."""
+    files = vehicle_files(directory, root=root)
+    day = today or dt.date.today()
+    return gather_vehicles(files, (check_file(file, root=root, today=day) for file in files))
 
 
 def suffix(name: str) -> str:
@@ -204,80 +189,6 @@ def suffix(name: str) -> str:
 
 def suffix_split(name: str) -> tuple[str, str]:
     return os.path.splitext(name)  # noqa: PTH122 - a name, not a path
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    """One vehicle file, read and checked."""
-
-    vehicle: Vehicle | None  # None when the file has problems
-    problems: list[Problem]
-    # The parsed YAML as pickled bytes, when the file is valid YAML and the memo keeps it: from a checking
-    # process to the memo's file and back, it is unpickled only when a later build uses it.
-    kept: bytes | None = None
-    stamp: Stamp | None = None  # the file's, taken before it was read, when its data is kept
-    photo_stamps: dict[str, Stamp] = field(default_factory=dict)
-
-
-def kept_form(data: Any) -> bytes:
-    """Parsed YAML as the memo of parsed files keeps it."""
-    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    """How to check vehicle files: sent along to the processes that check many files in parallel."""
-
-    root: Path | None
-    today: dt.date
-    keep_data: bool
-
-    def data(self, path: str, shown_as: str, data: Any, stamp: Stamp | None = None) -> CheckedFile:
-        stamps: dict[str, Stamp] = {}
-        vehicle, problems = check_vehicle(path, data, shown_as, root=self.root, today=self.today, photo_stamps=stamps)
-        kept = kept_form(data) if self.keep_data else None
-        return CheckedFile(vehicle, problems, kept, stamp, stamps)
-
-    def file(self, path: str, shown_as: str) -> CheckedFile:
-        stamp = file_stamp(path) if self.keep_data else None  # before reading: a later edit changes it
-        data, problems = read_yaml(path, shown_as)
-        return CheckedFile(None, problems) if problems else self.data(path, shown_as, data, stamp)
-
-    def files(self, files: list[tuple[str, str]]) -> list[CheckedFile]:
-        return [self.file(path, shown_as) for path, shown_as in files]
-
-
-def check_files(
-    files: list[tuple[str, str]], check: FileCheck, workers: int, parsed: FileMemo | None
-) -> dict[str, CheckedFile]:
-    """Each file (path, the path as problems show it) checked; parsed again only where ``parsed`` lacks it."""
-    checked: dict[str, CheckedFile] = {}
-    todo = []
-    for path, shown_as in files:
-        # Only a file the memo holds is stamped here; the others are stamped where they are read.
-        known, kept = parsed.get(path, file_stamp(path)) if parsed is not None and path in parsed else (False, None)
-        if known and isinstance(kept, bytes):
-            # Written only by this loader into the build's own .cache folder.
-            checked[path] = check.data(path, shown_as, pickle.loads(kept))  # noqa: S301
-        else:
-            todo.append((path, shown_as))
-    if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
-        # Checked there too: the processes send back vehicles, and the parent has no second pass to make.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(check.files, [todo[k::workers] for k in range(workers)])
-        fresh = {
-            path: item for k, part in enumerate(parts) for (path, _), item in zip(todo[k::workers], part, strict=True)
-        }
-    else:
-        fresh = {path: item for (path, _), item in zip(todo, check.files(todo), strict=True)}
-    checked.update(fresh)
-    if parsed is not None:
-        for path, result in fresh.items():
-            if result.kept is not None and result.stamp is not None:
-                parsed.put(path, result.stamp, result.kept)
-        parsed.keep_only({path for path, _ in files})
-        parsed.save()
-    return checked
 
 
 def load_record(model: type[Record], path: Path, *, root: Path | None = None) -> tuple[Record | None, list[Problem]]:
@@ -295,25 +206,19 @@ def load_shipping(path: Path, *, root: Path | None = None) -> tuple[Shipping | N
     return load_record(Shipping, path, root=root)
 
 
-def load_catalogue(
-    content_dir: Path,
-    *,
-    today: dt.date | None = None,
-    workers: int = 1,
-    parsed: FileMemo | None = None,
-    photo_stamps: dict[str, Stamp] | None = None,
-) -> Catalogue:
-    """Load and validate everything under ``content_dir``; raise CatalogueError listing every problem.
-
-    ``parsed`` and ``photo_stamps`` are the build's: see ``load_vehicles``.
-    """
+def load_catalogue(content_dir: Path, today: dt.date | None = None) -> Catalogue:
+    """Load and validate everything under ``content_dir``; raise CatalogueError listing every problem."""
     root = content_dir.parent
-    vehicles, problems = load_vehicles(
-        content_dir / VEHICLES_DIR, root=root, today=today, workers=workers, parsed=parsed, photo_stamps=photo_stamps
-    )
+    vehicles, problems = load_vehicles(content_dir / VEHICLES_DIR, root=root, today=today)
+    return catalogue_of(content_dir, vehicles, problems)
+
+
+def catalogue_of(content_dir: Path, vehicles: list[Vehicle], problems: list[Problem]) -> Catalogue:
+    """The catalogue of ``vehicles`` (loaded from ``content_dir``, with ``problems``) and its data files."""
+    root = content_dir.parent
     shipping, shipping_problems = load_shipping(content_dir / SHIPPING_FILE, root=root)
     company, company_problems = load_record(Company, content_dir / COMPANY_FILE, root=root)
-    problems.extend(shipping_problems + company_problems)
+    problems = problems + shipping_problems + company_problems
     if problems or shipping is None or company is None:
         raise CatalogueError(problems)
     return Catalogue(vehicles=tuple(vehicles), shipping=shipping, company=company)

@@ -134,10 +134,10 @@ def add_smoke(commands: Any) -> None:
 
 def variant_maker(repository: Path) -> VariantMaker:
     """The site build's own variant code and cache (.cache/photos/ beside mkdocs.yml), run ahead of the build."""
-    from carjunction.site.mkdocs_hooks import CACHE_DIR  # noqa: PLC0415 - Pillow and MkDocs only when needed
-    from carjunction.site.photos import make_variants_ahead  # noqa: PLC0415
+    from carjunction.site.photos import make_variants_ahead  # noqa: PLC0415 - Pillow and MkDocs only when needed
+    from carjunction.site.plugin import PHOTOS_CACHE, cache_root  # noqa: PLC0415
 
-    return lambda paths: make_variants_ahead(paths, repository / CACHE_DIR)
+    return lambda paths: make_variants_ahead(paths, cache_root(repository / "mkdocs.yml") / PHOTOS_CACHE)
 
 
 def photos_command(args: argparse.Namespace) -> int:

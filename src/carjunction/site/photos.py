@@ -11,12 +11,12 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from carjunction.catalogue import Vehicle
-from carjunction.file_memo import FileMemo, Stamp, file_stamp
+from carjunction.file_memo import FileMemo, file_stamp
 from carjunction.site.settings import Photo, variant_widths
 from carjunction.site.vehicle_pages import PhotoKey, variant_url
 
@@ -70,12 +70,9 @@ def make_variants_ahead(originals: Iterable[Path], cache_dir: Path) -> int:
     return count
 
 
-def known_digest(original: str, digests: FileMemo, stamp: Stamp | None = None) -> str:
-    """The original's content hash, from ``digests`` while the file is unchanged (else read and recorded).
-
-    ``stamp`` is the file's, if the caller has just taken it.
-    """
-    stamp = stamp or file_stamp(original)
+def known_digest(original: str, digests: FileMemo) -> str:
+    """The original's content hash, from ``digests`` while the file is unchanged (else read and recorded)."""
+    stamp = file_stamp(original)
     known, digest = digests.get(original, stamp)
     if not known:
         digest = content_hash(original)
@@ -83,11 +80,8 @@ def known_digest(original: str, digests: FileMemo, stamp: Stamp | None = None) -
     return str(digest)
 
 
-def prepare_photos(
-    vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path, stamps: Mapping[str, Stamp] | None = None
-) -> PreparedPhotos:
-    """Each photo's facts and variants, made where the cache lacks them; ``stamps`` are the originals' stamps
-    by path, as the catalogue's loading took them (see ``check_vehicle``), so they are not taken twice."""
+def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path) -> PreparedPhotos:
+    """Each photo's facts and variants, made where the cache lacks them."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     photos: dict[PhotoKey, Photo] = {}
     variants: list[tuple[str, str]] = []
@@ -99,7 +93,7 @@ def prepare_photos(
     for vehicle in vehicles:
         for name in vehicle.photos:
             original = f"{originals}/{vehicle.stock_no}/{name}"
-            digest = known_digest(original, digests, (stamps or {}).get(original))
+            digest = known_digest(original, digests)
             photo = seen.get(digest) or seen.setdefault(digest, make_variants(Path(original), digest, cache_dir))
             photos[(vehicle.stock_no, name)] = photo
             variants += [

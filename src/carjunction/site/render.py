@@ -1,0 +1,187 @@
+"""Generated pages (vehicles, per-make lists) as the theme renders them: a shared shell, and each page's own parts.
+
+- ``PartsMaker`` renders a page's own parts: its template's page blocks, and its title, description and
+  canonical URL. It needs the theme and the catalogue but not the site's navigation, which MkDocs makes
+  later: ``nav`` and ``pages`` refuse to be read in its context.
+- ``ThemePages`` renders with the whole theme context once the navigation exists (on_env): the shell of
+  each template and folder, checked against the theme's whole rendering of its first pages.
+
+A template that breaks the contract (written at the top of each generated page's template, e.g.
+overrides/vehicle.html) fails the build with a PluginError naming it. Only this module, render_processes.py
+and plugin.py know the MkDocs API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from jinja2 import Environment, Template
+from markupsafe import escape
+from mkdocs.commands.build import get_context
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from carjunction.site.generate import Pages
+from carjunction.site.output import GeneratedPage
+from carjunction.site.page_shell import PageShell, ShellError, Unreadable, mark, page_parts
+
+Key = tuple[str, str]  # pages that share a shell: their template, and the folder their own folders sit in
+Shells = dict[Key, PageShell]
+CHECKED_PAGES = 2  # of each shell: also rendered whole, and compared
+
+
+def shell_key(template: str, url: str) -> Key:
+    """``vehicles/CJ1/`` → ("vehicle.html", "vehicles"): sibling folders, so the theme's links are the same."""
+    return template, url.rstrip("/").rpartition("/")[0]
+
+
+def broken(template: str, why: str) -> PluginError:
+    return PluginError(f"carjunction: template {template} breaks the contract written at its top: {why}")
+
+
+class WithoutSiteSearch:
+    """The config as generated pages see it: without the theme's site search.
+
+    The header's search box makes every page load the search worker and index (~16 KB
+    compressed); vehicle pages have their own search (the stock page) and stay within budget.
+    """
+
+    def __init__(self, config: Any) -> None:
+        self._config = config
+        self.plugins = {name: p for name, p in config.plugins.items() if not name.endswith("search")}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._config, name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.plugins if name == "plugins" else self._config[name]
+
+
+class PageData(dict[str, Any]):
+    """A generated page's data as the templates read it (``item.title``, ``photo.src`` in ``item.photos``).
+
+    Jinja tries an attribute before a key; on a plain dict every read raised and caught an
+    AttributeError first, a few percent of rendering 10,000 pages.
+    """
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> PageData:
+        """``data``, with the records in its lists (a vehicle's photos, a make's cards) read the same way."""
+        return cls({key: records(value) if type(value) is list else value for key, value in data.items()})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def records(values: list[Any]) -> list[Any]:
+    return [PageData(value) if type(value) is dict else value for value in values]
+
+
+class MadeParts(NamedTuple):
+    url: str
+    dest_uri: str  # where the page is written, under the site folder
+    key: Key
+    parts: dict[str, str]
+
+
+NOT_YET = "reads the site's navigation (nav, pages) in its own blocks, which are rendered before MkDocs makes it"
+
+
+class PartsMaker:
+    """A page's own parts, from the theme's templates and the generator's data, before the navigation exists."""
+
+    def __init__(self, env: Environment, config: Any, stock: Mapping[str, Any]) -> None:
+        self.env, self.config, self.stock = env, config, stock
+        self.templates: dict[str, Template] = {}
+        self.folder_contexts: dict[Key, dict[str, Any]] = {}
+
+    def template(self, name: str) -> Template:
+        found = self.templates.get(name)
+        if found is None:
+            found = self.templates[name] = self.env.get_template(name)
+        return found
+
+    def source(self, url: str) -> File:
+        return File(url.rstrip("/") + ".md", None, self.config.site_dir, self.config.use_directory_urls)
+
+    def page(self, url: str, title: str, description: str) -> Page:
+        page = Page(title, self.source(url), self.config)
+        page.meta = {"description": description, "hide": ["navigation", "toc"]}
+        return page
+
+    def page_of(self, generated: GeneratedPage) -> tuple[Page, dict[str, str]]:
+        """The MkDocs page of ``generated``, and its fields the theme prints (PAGE_FIELDS).
+
+        Material prints a page's title and description as given, and they hold staff-typed text: they are
+        escaped here, once, and the templates print them as they come.
+        """
+        title, description = str(escape(generated.title)), str(escape(generated.description))
+        if not title or not description:  # an empty one would also drop the theme's tag around it
+            raise PluginError(f"carjunction: the generated page {generated.url} has an empty title or description")
+        page = self.page(generated.url, title, description)
+        return page, {"title": title, "description": description, "canonical": page.canonical_url or ""}
+
+    def make(self, generated: GeneratedPage) -> MadeParts:
+        key = shell_key(generated.template, generated.url)
+        page, fields = self.page_of(generated)
+        context = {**self.folder_context(key, page), "page": page, "item": PageData.of(generated.data)}
+        try:
+            parts = page_parts(self.template(generated.template), context, fields)
+        except ShellError as error:
+            raise broken(generated.template, str(error)) from error
+        return MadeParts(generated.url, page.file.dest_uri, key, parts)
+
+    def folder_context(self, key: Key, page: Page) -> dict[str, Any]:
+        """The theme's context without the navigation; made once per key (its links are relative to the folder)."""
+        shared = self.folder_contexts.get(key)
+        if shared is None:
+            not_yet = Unreadable(f"{key[0]} {NOT_YET}")
+            shared = {**self.theme_context(Navigation([], []), [], page), "nav": not_yet, "pages": not_yet}
+            self.folder_contexts[key] = shared
+        return shared
+
+    def theme_context(self, nav: Navigation, documents: Sequence[File], page: Page) -> dict[str, Any]:
+        """MkDocs' context for ``page``, with the config generated pages see and the stock summary."""
+        return {**get_context(nav, documents, self.config, page), "config": self.config, "stock": self.stock}
+
+
+class ThemePages:
+    """Generated pages as the theme renders them with the site's navigation: their shells, checked."""
+
+    def __init__(self, env: Environment, nav: Navigation, documents: Sequence[File], maker: PartsMaker) -> None:
+        self.env, self.nav, self.documents, self.maker = env, nav, documents, maker
+
+    def whole(self, generated: GeneratedPage) -> str:
+        """The theme's rendering of the whole page (what each page filled from its shell must equal)."""
+        page, _ = self.maker.page_of(generated)
+        context = {**self.maker.theme_context(self.nav, self.documents, page), "page": page}
+        return self.env.get_template(generated.template).render({**context, "item": PageData.of(generated.data)})
+
+    def shells(self, pages: Pages) -> Shells:
+        """A checked shell for each template and folder of ``pages``."""
+        samples: dict[Key, list[int]] = {}
+        for number, url, template in pages.outline():
+            numbers = samples.setdefault(shell_key(template, url), [])
+            if len(numbers) < CHECKED_PAGES:
+                numbers.append(number)
+        return {key: self.checked_shell(key, [pages.page(n) for n in numbers]) for key, numbers in samples.items()}
+
+    def checked_shell(self, key: Key, samples: list[GeneratedPage]) -> PageShell:
+        page = self.maker.page(samples[0].url, mark("title"), mark("description"))
+        if page.canonical_url:
+            page.canonical_url = mark("canonical")
+        context = {**self.maker.theme_context(self.nav, self.documents, page), "item": None}
+        try:
+            shell = PageShell.split(self.env.get_template(key[0]), context)
+        except ShellError as error:
+            raise broken(key[0], str(error)) from error
+        for generated in samples:
+            if shell.fill(self.maker.make(generated).parts) != self.whole(generated):
+                raise broken(key[0], f"{generated.url} filled from its shared shell differs from its whole rendering")
+        return shell

@@ -8,13 +8,14 @@ runs in tests against moto with a recording runner instead of real `mkdocs` and 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +33,10 @@ from carjunction.ops.stack_settings import (
     template_parameters,
 )
 from carjunction.ops.sync_site import SyncError, SyncResult, sync_site
+from carjunction.photos.bucket import PREFIX as PHOTOS_PREFIX
+
+if TYPE_CHECKING:
+    from carjunction.photos.publish import Fetcher, PublishReport
 
 Runner = Callable[[Sequence[str]], None]
 Say = Callable[[str], None]
@@ -73,13 +78,14 @@ class DeploySettings(BaseModel):
     settings_file: Path = DEFAULT_SETTINGS_FILE
     template: Path = Path("template.yaml")
     strict: bool = Field(default=False, description="SES warnings stop the deploy before `sam deploy`.")
+    photos: bool = Field(default=False, description="Publish the photos the bucket lacks (carjunction.photos).")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **options: Any) -> DeploySettings:
         """Options given on the command line win over CARJUNCTION_<FIELD> environment variables."""
         values: dict[str, Any] = {
             name: environ[f"CARJUNCTION_{name.upper()}"]
-            for name in ("stack_name", "bucket", "distribution_id", "table_name")
+            for name in ("stack_name", "bucket", "distribution_id", "table_name", "photos")
             if environ.get(f"CARJUNCTION_{name.upper()}")
         }
         values["region"] = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
@@ -118,6 +124,7 @@ class DeployReport:
     mail_warnings: list[str] = field(default_factory=list)
     site_url: str | None = None
     site: SyncResult | None = None
+    photos: PublishReport | None = None
     vehicles_synced: int | None = None
     invalidation_id: str | None = None
     invalidated_paths: list[str] = field(default_factory=list)
@@ -232,6 +239,37 @@ def prepare_stack(settings: DeploySettings, clients: Clients, plan: StackPlan, r
         say("    the deploy goes on: the forms work and store what buyers send; mail is delivered once fixed")
 
 
+def publish_stock_photos(
+    settings: DeploySettings, s3_client: Any, bucket: str, catalogue: Catalogue, say: Say, *, fetch: Fetcher | None
+) -> PublishReport:
+    """Encode and upload only the photos the bucket lacks (LFS objects fetched for just those), before the pages."""
+    from carjunction.photos.bucket import Bucket  # noqa: PLC0415 - Pillow and the pool only when publishing photos
+    from carjunction.photos.encode import SourceError  # noqa: PLC0415
+    from carjunction.photos.fetch import git_lfs_fetcher  # noqa: PLC0415
+    from carjunction.photos.lfs import PointerError  # noqa: PLC0415
+    from carjunction.photos.publish import Options, publish_photos  # noqa: PLC0415
+    from carjunction.photos.stock import needed_photos, photo_identities, published_vehicles  # noqa: PLC0415
+
+    content = settings.content_dir
+    say(f"    publishing photos to s3://{bucket}/{PHOTOS_PREFIX}")
+    try:
+        needed = needed_photos(photo_identities(published_vehicles(catalogue), content), content)
+        report = publish_photos(
+            Bucket(s3_client, bucket),
+            needed,
+            fetch=fetch or git_lfs_fetcher(content.resolve().parent),
+            options=Options(workers=os.cpu_count() or 1),
+        )
+    except (PointerError, SourceError, OSError) as error:
+        raise DeployError(f"photos: {error}; what finished is kept, deploy again to go on") from error
+    say(
+        f"    {report.needed} photos: {report.held} held, {report.encoded} encoded "
+        f"({report.photos_per_second:.1f}/s), {len(report.deleted)} unused deleted, {len(report.marked_unused)} "
+        "marked unused"
+    )
+    return report
+
+
 @dataclass
 class Clients:
     """boto3 clients, made by the caller (the CLI) so that tests can hand in moto-backed ones."""
@@ -254,6 +292,7 @@ def deploy(
     catalogue_sync: CatalogueSync | None = None,
     say: Say | None = None,
     plan: StackPlan | None = None,
+    fetch_photos: Fetcher | None = None,
 ) -> DeployReport:
     report = DeployReport()
     # Flushed, so that the lines stay in order with the output of the commands it runs.
@@ -288,9 +327,12 @@ def deploy(
         say(f"4/7 {SAM_INSTALL_HINT}")
     targets = resolve_targets(settings, clients.cloudformation, need_table=catalogue_sync is not None)
     report.site_url = targets.site_url
+    if settings.photos:
+        report.photos = publish_stock_photos(settings, clients.s3, targets.bucket, catalogue, say, fetch=fetch_photos)
     say(f"5/7 syncing {settings.site_dir} to s3://{targets.bucket}")
     try:
-        report.site = sync_site(clients.s3, targets.bucket, settings.site_dir)
+        # photos/ belongs to the photo publisher; its garbage collection removes what no car uses.
+        report.site = sync_site(clients.s3, targets.bucket, settings.site_dir, keep=(PHOTOS_PREFIX,))
     except SyncError as error:
         raise DeployError(str(error)) from error
     say(f"    {len(report.site.uploaded)} uploaded, {len(report.site.deleted)} deleted, {report.site.unchanged} same")

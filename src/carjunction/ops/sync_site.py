@@ -118,8 +118,13 @@ def _batches(keys: list[str], size: int = 1000) -> Iterator[list[str]]:
         yield keys[start : start + size]
 
 
-def sync_site(s3_client: Any, bucket: str, site_dir: Path, *, delete: bool = True, workers: int = 10) -> SyncResult:
-    """Make the bucket hold exactly ``site_dir``: upload new and changed files, delete the rest."""
+def sync_site(
+    s3_client: Any, bucket: str, site_dir: Path, *, delete: bool = True, workers: int = 10, keep: tuple[str, ...] = ()
+) -> SyncResult:
+    """Make the bucket hold exactly ``site_dir``: upload new and changed files, delete the rest.
+
+    Keys starting with a prefix in ``keep`` are never deleted: another step owns them (photos/, carjunction.photos).
+    """
     if not (site_dir / "index.html").is_file():
         raise SyncError(f"{site_dir}/index.html is missing: build the site before syncing it")
     files = local_files(site_dir)
@@ -139,7 +144,7 @@ def sync_site(s3_client: Any, bucket: str, site_dir: Path, *, delete: bool = Tru
     # boto3 clients are thread-safe, and keep 10 connections by default; list() re-raises the first failure.
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(upload, uploaded))
-    stale = sorted(set(remote) - set(files)) if delete else []
+    stale = sorted(key for key in set(remote) - set(files) if not key.startswith(keep)) if delete else []
     for batch in _batches(stale):
         response = s3_client.delete_objects(
             Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True}

@@ -222,8 +222,9 @@ def _encoded(job: _Job, todo: list[str]) -> Iterator[tuple[str, Encoded]]:
     chunks = [todo[start : start + options.chunk] for start in range(0, len(todo), options.chunk)]
 
     def fetched(chunk: list[str]) -> list[str]:
-        job.fetch([needed[sha] for sha in chunk])
-        job.report.fetched += len(chunk)
+        if job.fetch is not no_fetch:
+            job.fetch([needed[sha] for sha in chunk])
+            job.report.fetched += len(chunk)
         return chunk
 
     if options.workers <= 1:  # in this process: what the tests count, and a one-core machine

@@ -1,0 +1,76 @@
+"""`carjunction deploy` with photos on: they are published before the pages are synced, and the sync keeps them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from carjunction.ops.deploy import Clients, DeploySettings, deploy
+from carjunction.photos.bucket import MANIFEST_KEY, Bucket
+from tests.photos.test_publish_command import sample_with
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
+    import boto3  # noqa: PLC0415
+    from moto import mock_aws  # noqa: PLC0415
+
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "CARJUNCTION_PHOTOS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        make: Any = boto3.client
+        yield Clients(s3=make("s3", region_name="us-east-1"), cloudfront=make("cloudfront", region_name="us-east-1"))
+
+
+def distribution(cloudfront: Any, bucket: str) -> str:
+    origin = {"Id": "site", "DomainName": f"{bucket}.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
+    config = {
+        "CallerReference": uuid.uuid4().hex,
+        "Comment": "test",
+        "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [origin]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https"},
+    }
+    return str(cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
+
+
+def no_fetch(paths: Sequence[Path]) -> None:
+    """The sample's photos are plain blobs: nothing to fetch."""
+
+
+def test_a_deploy_publishes_the_photos_and_its_sync_never_deletes_them(aws: Clients, tmp_path: Path) -> None:
+    # Given a built site, the sample's first car, and CARJUNCTION_PHOTOS=1
+    content = sample_with(tmp_path, {"CJ26001"})
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>stock</h1>", encoding="utf-8")
+    bucket = f"site-{uuid.uuid4().hex[:10]}"
+    aws.s3.create_bucket(Bucket=bucket)
+    settings = DeploySettings.from_env(
+        {"CARJUNCTION_PHOTOS": "1"},
+        bucket=bucket,
+        distribution_id=distribution(aws.cloudfront, bucket),
+        content_dir=content,
+        site_dir=site,
+        skip_build=True,
+        skip_sam=True,
+    )
+    lines: list[str] = []
+    # When it is deployed twice
+    first = deploy(settings, aws, sam_available=False, say=lines.append, fetch_photos=no_fetch)
+    second = deploy(settings, aws, sam_available=False, say=lines.append, fetch_photos=no_fetch)
+    # Then the first deploy publishes the car's photos, and the second finds them held and encodes none
+    photos = len(list((content / "vehicles" / "CJ26001").glob("*.webp")))
+    assert first.photos is not None and second.photos is not None
+    assert (first.photos.encoded, second.photos.encoded, second.photos.held) == (photos, 0, photos)
+    # And the site sync left every photo object and the manifest in place
+    assert second.site is not None and not any(key.startswith("photos/") for key in second.site.deleted)
+    assert len(Bucket(aws.s3, bucket).read_manifest().photos) == photos
+    assert aws.s3.head_object(Bucket=bucket, Key=MANIFEST_KEY)
+    assert any("publishing photos" in line for line in lines)

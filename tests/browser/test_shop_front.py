@@ -1,0 +1,171 @@
+"""The shop front as a buyer meets it in Chromium, at a desktop's 1280×900 and a phone's 412×915: the header's
+links on every page, the seller's details where a buyer commits or pays, How to buy and About us reachable
+from every page. Screenshots of the main pages are written to test-artifacts/screenshots/ for a reviewer."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from carjunction.catalogue import Status, load_catalogue
+from tests.browser.test_content_security_policy import MISSING, site_pages
+from tests.support.browser import LocalStack, Visitor
+from tests.support.site_build import ROOT
+
+pytestmark = pytest.mark.browser
+
+COMPANY = yaml.safe_load((ROOT / "content" / "company.yaml").read_text(encoding="utf-8"))
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 412, "height": 915}}
+HEADER_LINKS = ("Stock", "How to buy", "Contact", "Join", "Sign in", "Favourites")
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def a_car() -> str:
+    return next(
+        v.stock_no for v in load_catalogue(ROOT / "content").vehicles if v.status == Status.AVAILABLE and v.photos
+    )
+
+
+def inside_viewport(locator: Any, viewport: dict[str, int]) -> bool:
+    box = locator.bounding_box()
+    return (
+        bool(box)
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+        and (box["y"] + box["height"] <= viewport["height"])
+    )
+
+
+def settles_inside_viewport(locator: Any, viewport: dict[str, int], within: float = 3) -> bool:
+    """Inside the viewport once a sliding panel (the drawer) has come to rest."""
+    deadline = time.monotonic() + within
+    while not inside_viewport(locator, viewport):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def sized(visitor_factory: Any, viewport: dict[str, int]) -> Visitor:
+    """A visitor (whose requests the factory checks at the end) on a device of this size."""
+    visitor: Visitor = visitor_factory()
+    browser = visitor.context.browser
+    visitor.context.close()
+    visitor.context = browser.new_context(base_url=visitor.origin, viewport=viewport)
+    visitor.context.on("request", lambda r: visitor.requests.append((r.method, r.url, r.post_data)))
+    return visitor
+
+
+def opened(visitor: Visitor, path: str) -> Any:
+    page = visitor.context.new_page()
+    page.goto(visitor.origin + path)
+    page.wait_for_selector("html[data-forms-ready]", state="attached")
+    return page
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_page_has_the_header_links_on_its_first_screen(
+    visitor_factory: Any, stack: LocalStack, size: str
+) -> None:
+    # Given a buyer's device of this size, signed out
+    visitor = sized(visitor_factory, SIZES[size])
+    pages = site_pages(stack.state_dir.parent / "site")
+    for path in pages:
+        # When a page opens
+        page = opened(visitor, path)
+        head = page.locator("[data-cj-head]")
+        for name in HEADER_LINKS:
+            # Then each of the header's links is shown at the top, without scrolling
+            link = head.get_by_role("link", name=name, exact=True)
+            assert link.is_visible() and inside_viewport(link, SIZES[size]), (path, name)
+        # And the member entry offers Join / Sign in, not My account, until the script knows better
+        assert not head.get_by_role("link", name="My account").is_visible(), path
+        page.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_how_to_buy_and_about_us_are_reachable_from_every_page(
+    visitor_factory: Any, stack: LocalStack, size: str
+) -> None:
+    visitor = sized(visitor_factory, SIZES[size])
+    for path in [p for p in site_pages(stack.state_dir.parent / "site") if p != MISSING][::3]:
+        # Given a page
+        page = opened(visitor, path)
+        # When the buyer follows "About us" at its foot, then "How to buy" in the header
+        page.locator("footer").get_by_role("link", name="About us").click()
+        page.wait_for_url("**/about/")
+        assert page.get_by_role("heading", name="About us", level=1).is_visible(), path
+        page.locator("[data-cj-head]").get_by_role("link", name="How to buy").click()
+        page.wait_for_url("**/how-to-buy/")
+        # Then both pages open
+        assert page.get_by_role("heading", name="How to buy", level=1).is_visible(), path
+        page.close()
+
+
+def test_the_phone_drawer_lists_every_page_a_buyer_looks_for(visitor_factory: Any) -> None:
+    # Given a phone on the home page
+    visitor = sized(visitor_factory, SIZES["phone"])
+    page = opened(visitor, "/")
+    # When the menu is opened
+    page.locator("label.md-header__button[for='__drawer']").click()
+    drawer = page.locator("nav.md-nav--primary")
+    # Then it lists the header's pages, About us and the member's pages
+    for name in ("Stock", "How to buy", "Contact", "About us", "Favourites", "Join", "Sign in", "My account"):
+        link = drawer.get_by_role("link", name=name, exact=True)
+        link.wait_for(state="visible")
+        assert settles_inside_viewport(link, SIZES["phone"]), name
+
+
+@pytest.mark.parametrize(
+    "path", ["/vehicles/{car}/", "/order/?stock_no={car}", "/order/invoice/", "/invoices/", "/invoices/check/"]
+)
+def test_the_seller_details_are_on_the_vehicle_order_and_invoice_pages(visitor_factory: Any, path: str) -> None:
+    # Given the company's details as content/company.yaml gives them
+    visitor: Visitor = visitor_factory()
+    page = opened(visitor, path.format(car=a_car()))
+    # When the page opens, then its trust block names the company, its registration and memberships, its only
+    # domains and e-mail addresses, beside the rule about bank details and a link to check an invoice
+    trust = page.locator("[data-trust]")
+    trust.wait_for(state="visible")
+    text = " ".join(trust.inner_text().split())
+    assert COMPANY["name"] in text and COMPANY["corporate_number"] in text
+    for membership in COMPANY["memberships"]:
+        assert f"{membership['name']}" in text and membership["number"] in text
+    assert all(domain in text for domain in COMPANY["official_domains"])
+    assert all(email in text for email in COMPANY["official_emails"])
+    assert "We never change our bank details by e-mail." in text
+    check = trust.get_by_role("link", name="our invoice check page")
+    assert check.evaluate("link => link.href") == f"{visitor.origin}/invoices/check/"
+
+
+def test_about_us_gives_the_address_and_the_hours_in_japan_time(visitor_factory: Any) -> None:
+    visitor: Visitor = visitor_factory()
+    page = opened(visitor, "/about/")
+    address = " ".join(page.locator("[data-about='address']").inner_text().split())
+    hours = page.locator("[data-contact-hours]").inner_text()
+    assert COMPANY["address"]["postcode"] in address and COMPANY["address"]["lines"][0] in address
+    assert COMPANY["contact_hours"]["opens"] in hours and COMPANY["contact_hours"]["closes"] in hours
+    assert "Japan time" in hours
+
+
+def test_screenshots_of_the_main_pages_at_both_sizes(visitor_factory: Any) -> None:
+    """A test artefact for a reviewer to open (test-artifacts/screenshots/), not a golden: nothing compares them."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    car = a_car()
+    pages = {"home": "/", "stock": "/stock/", "vehicle": f"/vehicles/{car}/", "order": f"/order/?stock_no={car}"}
+    written: list[Path] = []
+    for viewport in SIZES.values():
+        visitor = sized(visitor_factory, viewport)
+        for name, path in pages.items():
+            page = opened(visitor, path)
+            page.wait_for_load_state("networkidle")
+            target = SCREENSHOTS / f"{name}-{viewport['width']}x{viewport['height']}.png"
+            page.screenshot(path=str(target))
+            written.append(target)
+            page.close()
+    assert all(p.stat().st_size > 5_000 for p in written)

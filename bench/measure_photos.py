@@ -257,7 +257,7 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     cars = cars_made()[: args.cars]
-    lines = [f"# Photo figures ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {workers} cores, load "
+    lines = [f"## Photos at {len(cars):,} cars × {PER_CAR} ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {workers} cores, load "
              f"{os.getloadavg()[0]:.1f} at start)", ""]  # fmt: skip
     print(f"{len(cars)} cars with {PER_CAR} photos each in {PHOTOS}", flush=True)
     started = time.perf_counter()
@@ -270,7 +270,7 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
 
     repo = content_repo(cars, known, WORK / "photos-repo")
     clone = clone_size(repo)
-    lines += ["## 1. A clone for editing YAML, without photo objects", "",
+    lines += ["### 1. A clone for editing YAML, without photo objects", "",
               f"{clone['files']} files ({len(cars)} YAMLs, {len(known)} LFS pointers, the rest of content/): "
               f".git {clone['git'] / 1e6:.1f} MB, .git + tree {clone['total'] / 1e6:.1f} MB (target < 50 MB); "
               f"the originals it leaves in LFS: {sum(sizes) / 1e9:.2f} GB", ""]  # fmt: skip
@@ -284,7 +284,7 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
         shutil.rmtree(repo / "content" / "vehicles" / new_car)
         (repo / "content" / "vehicles" / f"{new_car}.yaml").unlink()
         seconds, report = deploy_photo_step(repo / "content", bucket, counting, workers=1)
-        lines += ["## 2. A deploy's photo step after a price change", "",
+        lines += ["### 2. A deploy's photo step after a price change", "",
                   f"{report.needed} photos needed, {report.held} held by the manifest: {len(counting.fetched)} "
                   f"fetched, {counting.encoded} encoded, {report.uploaded} objects uploaded; {seconds:.1f} s "
                   f"(loading {len(cars) - 1} YAMLs, reading {report.needed} pointers, one GET of the manifest)",
@@ -297,7 +297,7 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
         before = s3.list_objects_v2(Bucket="site", Prefix="photos/").get("KeyCount", 0)
         seconds, report = deploy_photo_step(repo / "content", bucket, counting, workers=1)
         after = s3.list_objects_v2(Bucket="site", Prefix="photos/").get("KeyCount", 0)
-        lines += ["## 3. A deploy after adding one car with 20 photos", "",
+        lines += ["### 3. A deploy after adding one car with 20 photos", "",
                   f"{report.needed} needed, {report.held} held: {len(counting.fetched)} fetched (pointers "
                   f"replaced by their bytes), {counting.encoded} encoded, {report.uploaded} objects uploaded "
                   f"(variants and markers; {after - before} new objects remain: the markers are folded into the "
@@ -311,7 +311,7 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
                   for c in slice_cars for n in range(1, PER_CAR + 1)}  # fmt: skip
         report = publish_photos(bucket, needed, options=Options(workers=workers))
         rate = report.photos_per_second
-        lines += ["## 4. First publication", "",
+        lines += ["### 4. First publication", "",
                   f"{report.encoded} photos on {workers} processes: {report.encode_seconds:.1f} s, {rate:.2f} "
                   f"photos/s, {report.uploaded} objects uploaded to moto. Extrapolated to {len(known)} photos: "
                   f"{len(known) / rate / 60:.0f} min on {workers} cores of this (shared) machine, "
@@ -320,11 +320,14 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
         print(lines[-2], flush=True)
     costs = encoder_costs([PHOTOS / stock_no(cars[0]) / f"{n:02d}.jpg" for n in range(1, 11)])
     lines += ["CPU seconds per photo, one core:", ""] + [f"- {name}: {cost:.3f} s" for name, cost in costs.items()]
-    lines += [""]
+    per_photo = costs["encode.py"]
+    lines += ["", f"From CPU time alone (what an idle machine gets): {len(known):,} photos × {per_photo:.3f} s = "
+              f"{len(known) * per_photo / 3600:.1f} core-hours: {len(known) * per_photo / 60 / workers:.0f} min on "
+              f"{workers} cores, {len(known) * per_photo / 60 / 4:.0f} min on a 4-core runner.", ""]  # fmt: skip
     print(costs, flush=True)
 
     resumed = kill_and_resume(cars[: args.resume_cars], known, workers)
-    lines += ["## Kill and resume", "",
+    lines += ["### Kill and resume", "",
               f"`carjunction photos-publish` on {resumed['total']} photos, SIGKILLed (with its pool) once "
               f"{resumed['killed_after_markers']} completion markers were in the bucket, then run again: "
               f"\"{resumed['second_run']}\"; it encoded {resumed['encoded_again']} "

@@ -78,6 +78,7 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     parser.add_argument("--quick", action="store_true", help="small stocks and one run each, for a quick look")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse (needs npm the first time)")
     parser.add_argument("--readme-only", action="store_true", help="copy bench/RESULTS.md's headline to README.md")
+    parser.add_argument("--photos", action="store_true", help="add the photo figures (bench/measure_photos.py)")
     args = parser.parse_args()
     if args.readme_only:
         update_readme((ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8"))
@@ -244,6 +245,11 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         ]
     else:
         lines.append(f"Lighthouse {lighthouse_error}.")
+    if args.photos:  # issue 16's figures, on bench/make_photos.py's stock (made once, ~7 GB, under nice)
+        photos = WORK / "photos-figures.md"
+        for script in ("make_photos.py", "measure_photos.py"):
+            subprocess.run(["nice", "-n", "19", sys.executable, str(ROOT / "bench" / script)], check=True)
+        lines += ["", photos.read_text(encoding="utf-8")]
     lines += ["", Path(__file__).with_name("NOTES.md").read_text(encoding="utf-8")]
     report = "\n".join(lines) + "\n"
     (ROOT / "bench" / "RESULTS.md").write_text(report, encoding="utf-8")

@@ -257,8 +257,8 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     cars = cars_made()[: args.cars]
-    lines = [f"## Photos at {len(cars):,} cars × {PER_CAR} ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {workers} cores, load "
-             f"{os.getloadavg()[0]:.1f} at start)", ""]  # fmt: skip
+    when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {workers} cores, load {os.getloadavg()[0]:.1f} at start"
+    lines = [f"## Photos at {len(cars):,} cars × {PER_CAR} ({when})", ""]
     print(f"{len(cars)} cars with {PER_CAR} photos each in {PHOTOS}", flush=True)
     started = time.perf_counter()
     known = facts(cars)

@@ -244,3 +244,30 @@ def test_all_cores_encode_in_worker_processes(s3: Any, bucket: Bucket, tmp_path:
     assert report.encoded == 4
     assert bucket.read_manifest().photos[photo_identity(wide).sha256].widths == (360, 640, 960, 1280)
     assert variant_key(photo_identity(wide).sha256, 1280) in keys(s3, bucket)
+
+
+class RefusingBucket(Bucket):
+    """S3 refusing one photo's variants (throttled, say); every other write goes through."""
+
+    def __init__(self, bucket: Bucket, refused: str) -> None:
+        super().__init__(bucket.s3, bucket.name)
+        self.refused = refused
+
+    def put_variant(self, sha256: str, width: int, data: bytes) -> None:
+        if sha256 == self.refused:
+            raise OSError("SlowDown: please reduce your request rate")
+        super().put_variant(sha256, width, data)
+
+
+def test_a_failed_upload_stops_the_run_and_only_that_photo_is_done_again(bucket: Bucket, tmp_path: Path) -> None:
+    # Given four photos, one of which S3 refuses
+    needed = stock(tmp_path, {"CJ1": [1, 2, 3, 4]})
+    refused = list(needed)[1]
+    # When they are published, then the run fails, naming the refusal
+    with pytest.raises(OSError, match="SlowDown"):
+        publish_photos(RefusingBucket(bucket, refused), needed, options=QUIET)
+    # And the refused photo is not in the manifest, so the next run does it, and only it
+    assert refused not in bucket.read_manifest().photos
+    encoder = CountingEncoder()
+    publish_photos(bucket, needed, encode=encoder, options=QUIET)
+    assert encoder.paths == [needed[refused]]

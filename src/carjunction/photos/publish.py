@@ -163,11 +163,16 @@ def _publish(job: _Job, todo: list[str], progress: Progress) -> None:
     uploads: dict[Future[str], tuple[str, PublishedPhoto]] = {}
     since_checkpoint = 0
 
-    def record(done: set[Future[str]]) -> None:
+    def record(done: set[Future[str]]) -> list[BaseException]:
+        """Put finished photos in the manifest; returns the failed uploads' errors (their photos stay missing)."""
         nonlocal since_checkpoint
+        failures = []
         for future in done:
             sha, photo = uploads.pop(future)
-            if future.exception() is None:
+            error = future.exception()
+            if error is not None:
+                failures.append(error)
+            else:
                 manifest.photos[sha] = photo
                 markers.append(future.result())
                 report.uploaded += len(photo.widths) + 1
@@ -177,6 +182,7 @@ def _publish(job: _Job, todo: list[str], progress: Progress) -> None:
         if since_checkpoint >= options.checkpoint:
             _checkpoint(bucket, manifest, markers)
             since_checkpoint = 0
+        return failures
 
     started = time.perf_counter()
     threads = ThreadPoolExecutor(max_workers=UPLOAD_THREADS)
@@ -191,15 +197,18 @@ def _publish(job: _Job, todo: list[str], progress: Progress) -> None:
             photo = PublishedPhoto(width=encoded.width, height=encoded.height, widths=encoded.widths)
             uploads[threads.submit(_upload, bucket, sha, encoded, photo)] = (sha, photo)
             if len(uploads) >= 2 * UPLOAD_THREADS:
-                record(wait(uploads, return_when="FIRST_COMPLETED").done)
-        record(wait(uploads).done)
-        for future in list(uploads):
-            future.result()  # an upload's failure
+                _raise_first(record(wait(uploads, return_when="FIRST_COMPLETED").done))
+        _raise_first(record(wait(uploads).done))
     finally:
         # On any failure too: what finished is recorded, so the next run starts from the manifest.
         record(wait(uploads).done)
         threads.shutdown()
         _checkpoint(bucket, manifest, markers)
+
+
+def _raise_first(failures: list[BaseException]) -> None:
+    if failures:
+        raise failures[0]
 
 
 def _upload(bucket: Bucket, sha: str, encoded: Encoded, photo: PublishedPhoto) -> str:

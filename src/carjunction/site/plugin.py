@@ -43,7 +43,7 @@ from carjunction.site.catalogue_cache import PARSED_KIND, load_catalogue_for_bui
 from carjunction.site.generate import Pages, generate
 from carjunction.site.output import SiteBuild
 from carjunction.site.photos import prepare_photos
-from carjunction.site.render import PartsMaker, ThemePages, WithoutSiteSearch
+from carjunction.site.render import PartsMaker, ThemePages, without_site_search
 from carjunction.site.render_processes import RenderProcesses, Share, SiteOutput, render_processes
 from carjunction.site.scripts import SOURCE_DIR, script_bundles
 from carjunction.site.settings import SiteSettings, load_site_data
@@ -98,7 +98,7 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         pages = self.pages
         theme = config.theme.get_env()
         theme.bytecode_cache = self.compiled_templates()
-        self.maker = PartsMaker(theme, WithoutSiteSearch(config), self.build.summary)
+        self.maker = PartsMaker(theme, without_site_search(config), self.build.summary)
         # What the build has loaded lives until it ends: frozen, the garbage collector no longer walks it
         # (in this process and the forked ones, where walking it would also copy its memory).
         gc.freeze()

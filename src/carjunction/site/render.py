@@ -13,12 +13,14 @@ and plugin.py know the MkDocs API.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from jinja2 import Environment, Template
 from markupsafe import escape
 from mkdocs.commands.build import get_context
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation
@@ -42,22 +44,15 @@ def broken(template: str, why: str) -> PluginError:
     return PluginError(f"carjunction: template {template} breaks the contract written at its top: {why}")
 
 
-class WithoutSiteSearch:
-    """The config as generated pages see it: without the theme's site search.
+def without_site_search(config: MkDocsConfig) -> MkDocsConfig:
+    """The config as generated pages see it: a copy without the theme's site search.
 
     The header's search box makes every page load the search worker and index (~16 KB
     compressed); vehicle pages have their own search (the stock page) and stay within budget.
     """
-
-    def __init__(self, config: Any) -> None:
-        self._config = config
-        self.plugins = {name: p for name, p in config.plugins.items() if not name.endswith("search")}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._config, name)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.plugins if name == "plugins" else self._config[name]
+    seen = copy.copy(config)  # a new dict of settings; the settings themselves are shared
+    seen["plugins"] = {name: plugin for name, plugin in config.plugins.items() if not name.endswith("search")}
+    return seen
 
 
 class PageData(dict[str, Any]):
@@ -96,7 +91,7 @@ NOT_YET = "reads the site's navigation (nav, pages) in its own blocks, which are
 class PartsMaker:
     """A page's own parts, from the theme's templates and the generator's data, before the navigation exists."""
 
-    def __init__(self, env: Environment, config: Any, stock: Mapping[str, Any]) -> None:
+    def __init__(self, env: Environment, config: MkDocsConfig, stock: Mapping[str, Any]) -> None:
         self.env, self.config, self.stock = env, config, stock
         self.templates: dict[str, Template] = {}
         self.folder_contexts: dict[Key, dict[str, Any]] = {}

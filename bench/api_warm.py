@@ -42,7 +42,7 @@ def main() -> None:
     from carjunction.api.routes import build_app  # noqa: PLC0415
     from carjunction.api.routes.common import dispatch  # noqa: PLC0415
     from carjunction.api.settings import Settings  # noqa: PLC0415
-    from carjunction.api.store.vehicles import RESERVED, SOLD  # noqa: PLC0415
+    from carjunction.api.store.vehicles import RESERVED, SOLD, vehicle_key  # noqa: PLC0415
     from carjunction.api.tables import create_tables  # noqa: PLC0415
     from carjunction.catalogue import load_catalogue  # noqa: PLC0415
     from carjunction.local.dynamodb import local_aws_environment, start_moto  # noqa: PLC0415
@@ -67,7 +67,7 @@ def main() -> None:
         vehicle = catalogue.vehicles[0]
         app = build_app("inquiry", deps)
         request = event("GET", "/api/quote", query={"stock_no": vehicle.stock_no, "port": "KEMBA"})
-        key = {"pk": {"S": f"VEHICLE#{vehicle.stock_no}"}, "sk": {"S": "VEHICLE"}}
+        key = vehicle_key(vehicle.stock_no)
 
         def through_handler() -> None:
             assert dispatch(app, request, LambdaContext())["statusCode"] == 200
@@ -135,7 +135,7 @@ def measure_writes(session: Any, endpoint: str, base: Any, catalogue: Any) -> No
 
     from carjunction.api.deps import build_deps  # noqa: PLC0415
     from carjunction.api.logic.sync_catalogue import sync_catalogue  # noqa: PLC0415
-    from carjunction.api.routes import build_app  # noqa: PLC0415
+    from carjunction.api.routes import FUNCTIONS, build_app  # noqa: PLC0415
     from carjunction.api.routes.common import dispatch  # noqa: PLC0415
     from carjunction.api.tables import create_tables  # noqa: PLC0415
 
@@ -160,7 +160,7 @@ def measure_writes(session: Any, endpoint: str, base: Any, catalogue: Any) -> No
     deps = build_deps(settings, session, with_idempotency=True, endpoint_url=endpoint)
     sync_catalogue(deps.db, catalogue)
     timer = DynamoDBTimer(deps.db.client)
-    apps = {name: build_app(name, deps) for name in ("inquiry", "register", "order")}
+    apps = {name: build_app(name, deps) for name in FUNCTIONS}
     origin = {"origin": settings.site_origin}
     signed_up = dispatch(
         apps["register"], event("POST", "/api/members", member_body(), headers=origin), LambdaContext()

@@ -20,9 +20,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     import boto3  # noqa: PLC0415 - nothing at import
     from aws_lambda_powertools.metrics import MetricUnit  # noqa: PLC0415
 
-    from carjunction.api.deps import utc_now  # noqa: PLC0415
     from carjunction.api.logic.release_lapsed import release_lapsed  # noqa: PLC0415
     from carjunction.api.store.db import Db  # noqa: PLC0415
+    from carjunction.clock import utc_now  # noqa: PLC0415
 
     if "db" not in state:
         state["db"] = Db(boto3.client("dynamodb"), os.environ["TABLE_NAME"])

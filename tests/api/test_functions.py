@@ -171,5 +171,5 @@ def test_the_scheduled_release_entry_point_frees_nothing_early_and_reports_what_
     assert release.lambda_handler({"source": "aws.scheduler"}, LambdaContext()) == {"released": []}
     # and after it, the car is
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=api.deps.settings.reservation_days, minutes=1)
-    monkeypatch.setattr("carjunction.api.deps.utc_now", lambda: later)
+    monkeypatch.setattr("carjunction.clock.utc_now", lambda: later)
     assert release.lambda_handler({"source": "aws.scheduler"}, LambdaContext()) == {"released": [vehicle.stock_no]}

@@ -15,21 +15,14 @@ from carjunction.api.mail import Mailer
 from carjunction.api.settings import Settings
 from carjunction.api.store.db import Db
 from carjunction.catalogue import Company, Shipping
+from carjunction.clock import utc_now
 
 Clock = Callable[[], dt.datetime]
 log = logging.getLogger(__name__)
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def no_origin_secret() -> str:
     return ""
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from carjunction.api.deps import Deps, iso
+from carjunction.api.deps import Deps
 from carjunction.api.errors import NotFound
 from carjunction.api.logic.limit_rate import limit_rate
 from carjunction.api.logic.make_ids import inquiry_reference, normalise_email
@@ -16,6 +16,7 @@ from carjunction.api.mail import render, send_quietly
 from carjunction.api.schemas import InquiryIn, InquiryOut
 from carjunction.api.store import inquiries, vehicles
 from carjunction.api.store.db import Item
+from carjunction.clock import iso
 
 
 def create_inquiry(deps: Deps, body: InquiryIn, member: Item | None, client_address: str) -> InquiryOut:

@@ -9,7 +9,7 @@ from carjunction.api.logic.limit_rate import limit_mail_to
 from carjunction.api.logic.register_member import check_country, check_port
 from carjunction.api.logic.send_links import Purpose, send_updates_link, token_hashes
 from carjunction.api.schemas import ExportOut, MemberOut, MemberPatch, OrderOut, UnsubscribeOut, UpdatesOut
-from carjunction.api.store import inquiries, members, tokens
+from carjunction.api.store import inquiries, members, orders, tokens
 from carjunction.api.store.db import Item
 
 INQUIRY_FIELDS = ("reference", "received_at", "name", "email", "telephone", "country", "stock_no", "message", "status")
@@ -66,7 +66,7 @@ def unsubscribe(deps: Deps, token: str) -> UnsubscribeOut:
 def sent_inquiry_keys(deps: Deps, member: Item, collection: list[Item]) -> list[tuple[str, str]]:
     """Every inquiry of the member's: sent signed in (their collection) or from their address, before or after
     sign-up (the sender index)."""
-    keys = {(str(i["pk"]), str(i["sk"])) for i in collection if str(i["sk"]).startswith("INQUIRY#")}
+    keys = {(str(i["pk"]), str(i["sk"])) for i in collection if inquiries.is_inquiry(i)}
     keys |= set(inquiries.inquiry_keys_from(deps.db, str(member["email_key"])))
     return sorted(keys, key=lambda pair: pair[1])
 
@@ -77,7 +77,7 @@ def export_me(deps: Deps, member: Item) -> ExportOut:
     return ExportOut(
         member=member_out(member),
         inquiries=[{k: str(item[k]) for k in INQUIRY_FIELDS if k in item} for item in sent],
-        orders=[OrderOut.model_validate(item) for item in collection if str(item["sk"]).startswith("ORDER#")],
+        orders=[OrderOut.model_validate(item) for item in collection if orders.is_order(item)],
     )
 
 
@@ -87,6 +87,6 @@ def erase_me(deps: Deps, member: Item) -> None:
         deps.db,
         str(member["member_id"]),
         str(member["email_key"]),
-        order_keys=[str(i["sk"]) for i in collection if str(i["sk"]).startswith("ORDER#")],
+        order_keys=[str(i["sk"]) for i in collection if orders.is_order(i)],
         inquiry_keys=sent_inquiry_keys(deps, member, collection),
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from carjunction.api.deps import Deps, iso
+from carjunction.api.deps import Deps
 from carjunction.api.errors import NotFound, ReservationLimitReached, VehicleUnavailable
 from carjunction.api.logic import make_ids
 from carjunction.api.logic.limit_rate import limit_member, limit_rate
@@ -17,6 +17,7 @@ from carjunction.api.schemas import BankOut, OrderIn, OrderOut, ProformaInvoice,
 from carjunction.api.store import orders, vehicles
 from carjunction.api.store.db import Item
 from carjunction.catalogue import Vehicle
+from carjunction.clock import iso
 
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from carjunction.api.deps import iso
 from carjunction.api.store import orders, vehicles
 from carjunction.api.store.db import Db
+from carjunction.clock import iso
 
 log = logging.getLogger(__name__)
 

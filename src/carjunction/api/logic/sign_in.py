@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carjunction.api import cookie
-from carjunction.api.deps import Deps, iso
+from carjunction.api.deps import Deps
 from carjunction.api.errors import InvalidToken
 from carjunction.api.logic.limit_rate import limit_mail_to, limit_rate
 from carjunction.api.logic.make_ids import member_id as new_member_id
@@ -12,6 +12,7 @@ from carjunction.api.logic.send_links import Purpose, send_sign_in_link, token_h
 from carjunction.api.schemas import LinkPreview
 from carjunction.api.store import members, tokens
 from carjunction.api.store.db import Item
+from carjunction.clock import iso
 
 BAD_LINK = "This link is used, expired or unknown; ask for a new one."
 
@@ -88,7 +89,7 @@ def finish_sign_up(deps: Deps, link: Item, hashes: list[str], now: int) -> str |
                 "updates_pending": False,
                 "created_at": iso(deps.clock()),
             },
-            {"pk": {"S": str(link["pk"])}, "sk": {"S": "TOKEN"}},
+            tokens.stored_key(link),
             now,
         )
     except members.LinkSpent:

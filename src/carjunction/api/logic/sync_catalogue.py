@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from carjunction.api.deps import iso
 from carjunction.api.store import vehicles
 from carjunction.api.store.db import Db
 from carjunction.catalogue import Catalogue
+from carjunction.clock import iso, utc_now
 
 
 def sync_catalogue(db: Db, catalogue: Catalogue, now: dt.datetime | None = None, *, complete: bool = True) -> int:
     """Copy every vehicle; with ``complete`` (the whole catalogue), vehicles whose file is gone are withdrawn."""
-    synced_at = iso(now or dt.datetime.now(dt.UTC))
+    synced_at = iso(now or utc_now())
     if complete:
         present = {vehicle.stock_no for vehicle in catalogue.vehicles}
         for stock_no in sorted(vehicles.synced_stock_numbers(db) - present):

@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from carjunction.api.store.db import Db, Item, find_by_type, from_item, key, list_by_type, query_all, to_item, update_if
+from carjunction.api.store.members import member_pk
 
 BATCH_GET_SIZE = 100  # BatchGetItem's limit
+
+
+INQUIRY = "INQUIRY#"  # the start of every inquiry's sort key (and of a guest's inquiry's own pk)
+
+
+def is_inquiry(item: Item) -> bool:
+    """Whether an item of a member's collection is an inquiry they sent signed in."""
+    return str(item["sk"]).startswith(INQUIRY)
 
 
 def sender_pk(email_key: str) -> str:
@@ -15,10 +24,10 @@ def sender_pk(email_key: str) -> str:
 
 def put_inquiry(db: Db, inquiry: Item, email_key: str) -> None:
     """Store an inquiry; gsi2 finds it by the sender's normalised address, for that person's export and erasure."""
-    owner = f"MEMBER#{inquiry['member_id']}" if inquiry.get("member_id") else f"INQUIRY#{inquiry['reference']}"
+    owner = member_pk(inquiry["member_id"]) if inquiry.get("member_id") else f"{INQUIRY}{inquiry['reference']}"
     item = {
         "pk": owner,
-        "sk": f"INQUIRY#{inquiry['received_at']}#{inquiry['reference']}",
+        "sk": f"{INQUIRY}{inquiry['received_at']}#{inquiry['reference']}",
         "gsi1pk": "INQUIRY",
         "gsi1sk": f"{inquiry['received_at']}#{inquiry['reference']}",
         "gsi2pk": sender_pk(email_key),

@@ -34,6 +34,11 @@ def member_pk(member_id: str) -> str:
     return f"MEMBER#{member_id}"
 
 
+def profile_key(member_pk: str) -> dict[str, Any]:
+    """The member's profile item, under the member's ``pk`` (``member_pk``, or an item's own ``pk``)."""
+    return key(member_pk, PROFILE)
+
+
 def email_pk(email: str) -> str:
     return f"EMAIL#{email}"
 

@@ -19,7 +19,8 @@ from carjunction.api.store.db import (
     to_item,
     update_if,
 )
-from carjunction.api.store.vehicles import RESERVED, SOLD, vehicle_pk
+from carjunction.api.store.members import member_pk, profile_key
+from carjunction.api.store.vehicles import RESERVED, SOLD, vehicle_key
 
 
 class VehicleTaken(Exception):
@@ -41,7 +42,7 @@ def slot_freed(order: Item) -> dict[str, Any] | None:
         return None
     return {
         "Update": {
-            "Key": key(str(order["pk"]), "PROFILE"),
+            "Key": profile_key(str(order["pk"])),
             "UpdateExpression": "ADD open_reservations :minus_one",
             "ConditionExpression": "attribute_exists(pk)",
             "ExpressionAttributeValues": {":minus_one": {"N": "-1"}},
@@ -49,8 +50,24 @@ def slot_freed(order: Item) -> dict[str, Any] | None:
     }
 
 
+ORDER = "ORDER#"  # the start of every order's sort key, in its member's item collection
+
+
 def order_sk(order_no: str) -> str:
-    return f"ORDER#{order_no}"
+    return f"{ORDER}{order_no}"
+
+
+def is_order(item: Item) -> bool:
+    """Whether an item of a member's collection is one of their orders."""
+    return str(item["sk"]).startswith(ORDER)
+
+
+def invoice_pk(code: str) -> str:
+    return f"INVOICE#{code}"
+
+
+def invoice_key(code: str) -> dict[str, Any]:
+    return key(invoice_pk(code), "INVOICE")
 
 
 def reserve_and_place(db: Db, order: Item, invoice: Item, max_open: int) -> None:
@@ -58,9 +75,9 @@ def reserve_and_place(db: Db, order: Item, invoice: Item, max_open: int) -> None
     reservation slots (confirmed members only), store the order and its invoice code.
 
     VehicleTaken or ReservationLimit when a condition fails; nothing is written then."""
-    member_pk = f"MEMBER#{order['member_id']}"
+    owner = member_pk(order["member_id"])
     order_item = {
-        "pk": member_pk,
+        "pk": owner,
         "sk": order_sk(order["order_no"]),
         "gsi1pk": "ORDER",
         "gsi1sk": f"{order['created_at']}#{order['order_no']}",
@@ -69,16 +86,16 @@ def reserve_and_place(db: Db, order: Item, invoice: Item, max_open: int) -> None
     }
     slot = {
         "TableName": db.table,
-        "Key": key(member_pk, "PROFILE"),
+        "Key": profile_key(owner),
         "UpdateExpression": "ADD open_reservations :one",
         "ConditionExpression": "confirmed = :yes "
         "AND (attribute_not_exists(open_reservations) OR open_reservations < :cap)",
         "ExpressionAttributeValues": to_item({":one": 1, ":yes": True, ":cap": max_open}),
     }
-    invoice_item = {"pk": f"INVOICE#{invoice['code']}", "sk": "INVOICE", **invoice}
+    invoice_item = {"pk": invoice_pk(invoice["code"]), "sk": "INVOICE", **invoice}
     reserve = {
         "TableName": db.table,
-        "Key": key(vehicle_pk(order["stock_no"]), "VEHICLE"),
+        "Key": vehicle_key(order["stock_no"]),
         "UpdateExpression": "SET reserved_by = :order, reserved_member = :member, reserved_until = :until, "
         "gsi2pk = :held, gsi2sk = :until",
         "ConditionExpression": "#status = :available AND attribute_not_exists(reserved_by)",
@@ -131,7 +148,7 @@ def with_table(db: Db, write: dict[str, Any]) -> dict[str, Any]:
 
 def get_order(db: Db, member_id: str, order_no: str) -> Item | None:
     answer = db.client.get_item(
-        TableName=db.table, Key=key(f"MEMBER#{member_id}", order_sk(order_no)), ConsistentRead=True
+        TableName=db.table, Key=key(member_pk(member_id), order_sk(order_no)), ConsistentRead=True
     )
     return from_item(answer["Item"]) if "Item" in answer else None
 
@@ -140,19 +157,19 @@ def list_orders(db: Db, member_id: str) -> list[Item]:
     return query_all(
         db,
         KeyConditionExpression="pk = :pk AND begins_with(sk, :orders)",
-        ExpressionAttributeValues={":pk": {"S": f"MEMBER#{member_id}"}, ":orders": {"S": "ORDER#"}},
+        ExpressionAttributeValues={":pk": {"S": member_pk(member_id)}, ":orders": {"S": ORDER}},
         ConsistentRead=True,
     )
 
 
 def get_invoice(db: Db, code: str) -> Item | None:
-    answer = db.client.get_item(TableName=db.table, Key=key(f"INVOICE#{code}", "INVOICE"))
+    answer = db.client.get_item(TableName=db.table, Key=invoice_key(code))
     return from_item(answer["Item"]) if "Item" in answer else None
 
 
 def release(db: Db, stock_no: str, now_iso: str) -> bool:
     """Free a lapsed reservation and mark its order lapsed, if it is still reserved and unpaid."""
-    vehicle = db.client.get_item(TableName=db.table, Key=key(vehicle_pk(stock_no), "VEHICLE"), ConsistentRead=True)
+    vehicle = db.client.get_item(TableName=db.table, Key=vehicle_key(stock_no), ConsistentRead=True)
     if "Item" not in vehicle:
         return False
     held = from_item(vehicle["Item"])
@@ -167,7 +184,7 @@ def release(db: Db, stock_no: str, now_iso: str) -> bool:
                 {
                     "Update": {
                         "TableName": db.table,
-                        "Key": key(vehicle_pk(stock_no), "VEHICLE"),
+                        "Key": vehicle_key(stock_no),
                         "UpdateExpression": "REMOVE reserved_by, reserved_member, reserved_until, gsi2pk, gsi2sk",
                         "ConditionExpression": "reserved_by = :order AND reserved_until < :now",
                         "ExpressionAttributeValues": to_item({":order": held["reserved_by"], ":now": now_iso}),
@@ -176,7 +193,7 @@ def release(db: Db, stock_no: str, now_iso: str) -> bool:
                 {
                     "Update": {
                         "TableName": db.table,
-                        "Key": key(f"MEMBER#{held['reserved_member']}", order_sk(str(held["reserved_by"]))),
+                        "Key": key(member_pk(str(held["reserved_member"])), order_sk(str(held["reserved_by"]))),
                         "UpdateExpression": "SET #status = :lapsed, history = list_append(history, :history)",
                         "ConditionExpression": "#status = :reserved",
                         "ExpressionAttributeNames": {"#status": "status"},
@@ -245,7 +262,7 @@ def change_status(db: Db, order: Item, to_status: str, at: str, *, vehicle: str 
             {
                 "Update": {
                     "TableName": db.table,
-                    "Key": key(vehicle_pk(stock_no), "VEHICLE"),
+                    "Key": vehicle_key(stock_no),
                     "UpdateExpression": update,
                     "ConditionExpression": "reserved_by = :order",
                     "ExpressionAttributeValues": to_item(values),

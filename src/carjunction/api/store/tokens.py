@@ -7,26 +7,38 @@ is confirmed, and DynamoDB's TTL deletes it when the link runs out.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from carjunction.api.store.db import Db, Item, error_code, from_item, key, to_item
+
+TOKEN = "TOKEN"  # noqa: S105 - the sort key of a link item, not a secret
 
 
 def token_pk(token_hash: str) -> str:
     return f"TOKEN#{token_hash}"
 
 
+def token_key(token_hash: str) -> dict[str, Any]:
+    return key(token_pk(token_hash), TOKEN)
+
+
+def stored_key(link: Item) -> dict[str, Any]:
+    """The key of a link read from the table (its ``pk`` holds the hash)."""
+    return key(str(link["pk"]), TOKEN)
+
+
 def put_token(db: Db, token_hash: str, link: Item, expires_at: int) -> None:
     """``link`` holds purpose, email (where the link was sent) and member_id or the pending sign-up's details."""
-    item = {"pk": token_pk(token_hash), "sk": "TOKEN", **link, "expires_at": expires_at}
+    item = {"pk": token_pk(token_hash), "sk": TOKEN, **link, "expires_at": expires_at}
     db.client.put_item(TableName=db.table, Item=to_item(item))
 
 
 def read_token(db: Db, token_hashes: Iterable[str], now: int) -> Item | None:
     """The unexpired link under any of the hashes, without spending it."""
     for token_hash in token_hashes:
-        answer = db.client.get_item(TableName=db.table, Key=key(token_pk(token_hash), "TOKEN"), ConsistentRead=True)
+        answer = db.client.get_item(TableName=db.table, Key=token_key(token_hash), ConsistentRead=True)
         if "Item" in answer:
             item = from_item(answer["Item"])
             # TTL deletes within days, not at the second: the time is checked here too.
@@ -44,7 +56,7 @@ def redeem_token(db: Db, token_hashes: Iterable[str], purposes: Iterable[str], n
         try:
             answer = db.client.delete_item(
                 TableName=db.table,
-                Key=key(token_pk(token_hash), "TOKEN"),
+                Key=token_key(token_hash),
                 ConditionExpression=f"attribute_exists(pk) AND expires_at > :now AND purpose IN ({purpose_in})",
                 ExpressionAttributeValues=to_item(values),
                 ReturnValues="ALL_OLD",

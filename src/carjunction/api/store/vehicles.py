@@ -6,6 +6,8 @@ Staff-owned attributes (status, price, data) come from the YAML by ``sync``; res
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
 from carjunction.api.store.db import Db, Item, error_code, from_item, key, query_all, to_item
@@ -18,8 +20,12 @@ def vehicle_pk(stock_no: str) -> str:
     return f"VEHICLE#{stock_no}"
 
 
+def vehicle_key(stock_no: str) -> dict[str, Any]:
+    return key(vehicle_pk(stock_no), "VEHICLE")
+
+
 def get_vehicle(db: Db, stock_no: str) -> Item | None:
-    answer = db.client.get_item(TableName=db.table, Key=key(vehicle_pk(stock_no), "VEHICLE"), ConsistentRead=True)
+    answer = db.client.get_item(TableName=db.table, Key=vehicle_key(stock_no), ConsistentRead=True)
     return from_item(answer["Item"]) if "Item" in answer else None
 
 
@@ -45,7 +51,7 @@ def put_catalogue_entry(
         values |= {":sold": SOLD}
     answer = db.client.update_item(
         TableName=db.table,
-        Key=key(vehicle_pk(stock_no), "VEHICLE"),
+        Key=vehicle_key(stock_no),
         UpdateExpression=f"SET {sets}",
         ExpressionAttributeNames={"#status": "status", "#data": "data"},
         ExpressionAttributeValues=to_item(values),
@@ -58,7 +64,7 @@ def put_catalogue_entry(
         try:
             db.client.update_item(
                 TableName=db.table,
-                Key=key(vehicle_pk(stock_no), "VEHICLE"),
+                Key=vehicle_key(stock_no),
                 UpdateExpression="REMOVE gsi2pk, gsi2sk",
                 ConditionExpression="gsi2pk = :sold AND attribute_not_exists(sold_order)",
                 ExpressionAttributeValues={":sold": {"S": SOLD}},
@@ -83,7 +89,7 @@ def withdraw(db: Db, stock_no: str, synced_at: str) -> None:
     """A vehicle whose file is gone can no longer be quoted or ordered; its item (and any order) stays."""
     db.client.update_item(
         TableName=db.table,
-        Key=key(vehicle_pk(stock_no), "VEHICLE"),
+        Key=vehicle_key(stock_no),
         UpdateExpression="SET #status = :withdrawn, synced_at = :synced",
         ConditionExpression="attribute_exists(pk)",
         ExpressionAttributeNames={"#status": "status"},

@@ -6,15 +6,16 @@ from typing import Any
 
 from carjunction.api.store import inquiries
 from carjunction.api.store.db import Item
-from carjunction.ops.admin.context import ANSWER_DUE_HOURS, AdminContext, AdminError, iso, parse_time
+from carjunction.clock import iso, parse_iso
+from carjunction.ops.admin.context import ANSWER_DUE_HOURS, AdminContext, AdminError
 
 FIELDS = ("reference", "status", "received_at", "name", "email", "telephone", "country", "stock_no", "message")
 
 
 def inquiry_row(context: AdminContext, item: Item) -> dict[str, Any]:
     """The stored inquiry plus ``hours_waiting`` (until answered, for an answered one) and ``flag``."""
-    received = parse_time(str(item["received_at"]))
-    until = parse_time(str(item["answered_at"])) if item.get("answered_at") else context.clock()
+    received = parse_iso(str(item["received_at"]))
+    until = parse_iso(str(item["answered_at"])) if item.get("answered_at") else context.clock()
     hours = max(0.0, (until - received).total_seconds() / 3600)
     flag = ""
     if item.get("status") == "new" and hours > context.answer_within_hours:

@@ -8,14 +8,11 @@ from dataclasses import dataclass, field
 
 from carjunction.api.store.db import Db
 from carjunction.catalogue import Shipping
+from carjunction.clock import utc_now
 
 # The business promises an answer "within 24 to 48 hours": past the first an inquiry is due, past the
 # second (company.yaml answer_within_hours) it is late.
 ANSWER_DUE_HOURS = 24
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -28,11 +25,3 @@ class AdminContext:
 
 class AdminError(Exception):
     """A one-line message for staff: unknown reference, a move the order's status does not allow, …"""
-
-
-def parse_time(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-
-
-def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

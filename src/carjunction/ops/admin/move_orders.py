@@ -11,7 +11,8 @@ from typing import Any
 
 from carjunction.api.store import orders
 from carjunction.api.store.db import Item
-from carjunction.ops.admin.context import AdminContext, AdminError, iso
+from carjunction.clock import iso
+from carjunction.ops.admin.context import AdminContext, AdminError
 
 MOVES: dict[str, tuple[str, ...]] = {
     "reserved": ("invoiced", "paid", "cancelled"),

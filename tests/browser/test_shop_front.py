@@ -13,7 +13,7 @@ import yaml
 
 from carjunction.catalogue import Status, load_catalogue
 from tests.browser.test_content_security_policy import MISSING, site_pages
-from tests.support.browser import LocalStack, Visitor
+from tests.support.browser import Visitor
 from tests.support.site_build import ROOT
 
 pytestmark = pytest.mark.browser
@@ -69,12 +69,11 @@ def opened(visitor: Visitor, path: str) -> Any:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_every_page_has_the_header_links_on_its_first_screen(
-    visitor_factory: Any, stack: LocalStack, size: str
-) -> None:
+def test_every_page_has_the_header_links_on_its_first_screen(visitor_factory: Any, real_site: Path, size: str) -> None:
     # Given a buyer's device of this size, signed out
     visitor = sized(visitor_factory, SIZES[size])
-    pages = site_pages(stack.state_dir.parent / "site")
+    pages = site_pages(real_site)
+    assert len(pages) > 15  # every hand-written page, and one of each generated kind
     for path in pages:
         # When a page opens
         page = opened(visitor, path)
@@ -90,10 +89,10 @@ def test_every_page_has_the_header_links_on_its_first_screen(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_how_to_buy_and_about_us_are_reachable_from_every_page(
-    visitor_factory: Any, stack: LocalStack, size: str
+    visitor_factory: Any, real_site: Path, size: str
 ) -> None:
     visitor = sized(visitor_factory, SIZES[size])
-    for path in [p for p in site_pages(stack.state_dir.parent / "site") if p != MISSING][::3]:
+    for path in [p for p in site_pages(real_site) if p != MISSING][::3]:
         # Given a page
         page = opened(visitor, path)
         # When the buyer follows "About us" at its foot, then "How to buy" in the header

@@ -91,7 +91,7 @@ def test_a_post_from_another_site_is_403_and_one_without_origin_is_served(api: A
 
 def test_an_unknown_route_is_404_in_the_same_shape(api: Api) -> None:
     response = api.call("order", event("GET", "/api/nothing-here"))
-    assert_error(response, HTTPStatus.NOT_FOUND, "no_such_route")
+    assert_error(response, HTTPStatus.NOT_FOUND, "not_found")
 
 
 def data_items(api: Api) -> list[dict[str, Any]]:

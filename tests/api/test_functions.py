@@ -15,11 +15,10 @@ from typing import Any
 
 import pytest
 
-from carjunction.api.routes import build_local_handler
+from carjunction.api.routes import FUNCTIONS
 from tests.api.conftest import ROOT, Api, LambdaContext, Response, confirm_sign_up, event, make_api, member_body
 from tests.api.test_orders import order_body
-
-FUNCTIONS = ("inquiry", "register", "order")
+from tests.support.routed_api import routed_api
 
 
 class BrokenMailer:
@@ -137,9 +136,9 @@ def test_importing_an_entry_point_is_fast_and_does_nothing(function: str) -> Non
 
 
 def test_the_local_stack_handler_routes_every_path_to_its_function(aws: None, tmp_path: Path) -> None:
-    # Given one handler for all routes, as the local server uses
+    # Given the local stack's router (by template.yaml) in front of the functions
     api = make_api(tmp_path, cookie_secure=False)
-    handle = build_local_handler(api.deps)
+    handle = routed_api(api.deps)
     vehicle = api.add_vehicle()
     # When a buyer signs up, orders and reads the order through it
     cookie = confirm_sign_up(api, member_body(), lambda _, request: Response.of(handle(request, LambdaContext())))
@@ -151,7 +150,7 @@ def test_the_local_stack_handler_routes_every_path_to_its_function(aws: None, tm
     # Then each reached the right function
     assert (placed.status, one.status) == (201, 200)
     assert one.body["order_no"] == placed.body["order_no"]
-    assert missing.status == 404 and missing.body["error"]["code"] == "no_such_route"
+    assert missing.status == 404 and missing.body["error"]["code"] == "not_found"
 
 
 def test_the_scheduled_release_entry_point_frees_nothing_early_and_reports_what_it_freed(

@@ -17,7 +17,7 @@ import pytest
 
 from carjunction.api.tables import load_template
 from carjunction.local.edge_policy import edge_policy
-from carjunction.local.routing import EDGE_METHODS, route_handler, routes_from_template
+from carjunction.local.routing import EDGE_METHODS, route_handler, routed_functions, routes_from_template
 from carjunction.local.server import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +86,8 @@ def origin(tmp_path: Path) -> Iterator[Origin]:
 
         return handle
 
-    api = route_handler(routes_from_template(TEMPLATE), {n: function(n) for n in ("inquiry", "register", "order")})
+    routes = routes_from_template(TEMPLATE)
+    api = route_handler(routes, {n: function(n) for n in routed_functions(routes)})
     server = make_server(tmp_path, api, port=0, edge=edge_policy(TEMPLATE), log=lambda line: None, read_timeout=0.5)
     # A short poll interval: shutdown() waits for it, and this fixture starts a server for each test.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)

@@ -69,6 +69,11 @@ class NotFound(ApiError):
     status, code = HTTPStatus.NOT_FOUND, "not_found"
 
 
+# The one answer to a path no route has: from the local router (carjunction.local.routing), and from a resolver
+# given a path its function does not serve.
+NO_SUCH_ROUTE = (HTTPStatus.NOT_FOUND, NotFound.code, "There is no such API route.")
+
+
 class Conflict(ApiError):
     status, code = HTTPStatus.CONFLICT, "conflict"
 
@@ -170,7 +175,7 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
                 f"This route takes {', '.join(allowed)}.",
                 headers={"Allow": ", ".join(allowed)},
             )
-        return error_response(HTTPStatus.NOT_FOUND, "no_such_route", "There is no such API route.")
+        return error_response(*NO_SUCH_ROUTE)
 
     def service_error(error: ServiceError) -> Response[Any]:
         status = HTTPStatus(error.status_code)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from carjunction.api.errors import raw_error
+from carjunction.api.errors import NO_SUCH_ROUTE, raw_error
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -56,6 +56,11 @@ def routes_from_template(template: Mapping[str, Any]) -> list[Route]:
     return routes
 
 
+def routed_functions(routes: list[Route]) -> list[str]:
+    """The functions API Gateway sends requests to, in the template's order: the ones the local stack runs."""
+    return list(dict.fromkeys(route.function for route in routes))
+
+
 def allowed_methods(routes: list[Route], path: str) -> list[str]:
     """The methods template.yaml declares for ``path`` (an ANY route: every method the edge forwards)."""
     methods: set[str] = set()
@@ -88,9 +93,10 @@ def route_handler(routes: list[Route], functions: Mapping[str, Handler]) -> Hand
                     return raw_error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal Server Error")
         allowed = allowed_methods(served, path)
         if not allowed:
-            return raw_error(HTTPStatus.NOT_FOUND, "not_found", "No such API route.")
+            return raw_error(*NO_SUCH_ROUTE)
+        # Worded as a resolver words its own 405 (carjunction.api.errors), for a method no route of the path has.
         refused = raw_error(
-            HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "The method is not allowed on this path."
+            HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", f"This route takes {', '.join(allowed)}."
         )
         refused["headers"]["Allow"] = ", ".join(allowed)
         return refused

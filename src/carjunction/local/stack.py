@@ -9,20 +9,19 @@ import logging
 import secrets
 import threading
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from carjunction.local.dynamodb import dump_tables, load_tables, start_moto
 from carjunction.local.edge_policy import edge_policy
-from carjunction.local.routing import route_handler, routes_from_template
+from carjunction.local.routing import route_handler, routed_functions, routes_from_template
 from carjunction.local.server import make_server
 
 REGION = "ap-northeast-1"
 TABLES = {"DataTable": "carjunction-local", "IdempotencyTable": "carjunction-local-idempotency"}
 SECRET_PARAMETER = "/carjunction/local/cookie-secret"  # noqa: S105 - a parameter name, not a secret
-HTTP_FUNCTIONS = ("inquiry", "register", "order")
 
 
 @dataclass
@@ -172,10 +171,10 @@ class Stack:
 
 
 def build_functions(
-    config: StackConfig, session: LocalSession, mail_queue_url: str = ""
+    config: StackConfig, session: LocalSession, names: Iterable[str], mail_queue_url: str = ""
 ) -> dict[str, Callable[[dict[str, Any], Any], Any]]:
-    """Each function's own resolver and deps, as a Lambda cold start builds them (carjunction.api.entry), with
-    local settings instead of Lambda's environment. Metrics are left out: there is no CloudWatch here.
+    """Each named function's own resolver and deps, as a Lambda cold start builds them (carjunction.api.entry),
+    with local settings instead of Lambda's environment. Metrics are left out: there is no CloudWatch here.
     With ``mail_queue_url``, mail is queued as in AWS (the MailQueuePoller writes it to the outbox)."""
     from carjunction.api.deps import build_deps  # noqa: PLC0415
     from carjunction.api.routes import build_app  # noqa: PLC0415
@@ -191,7 +190,7 @@ def build_functions(
         )
         return lambda event, context: dispatch(app, event, context)
 
-    return {name: function(name) for name in HTTP_FUNCTIONS}
+    return {name: function(name) for name in names}
 
 
 def write_stack_file(config: StackConfig, endpoint: str) -> None:
@@ -227,7 +226,8 @@ def start_stack(config: StackConfig) -> Stack:
         # After loading: the sync refreshes prices and staff statuses but keeps live reservations.
         synced = sync_catalogue(Db(dynamodb, TABLES["DataTable"]), catalogue)
         template = load_template(template_path)
-        handler = route_handler(routes_from_template(template), build_functions(config, session, mail_queue))
+        routes = routes_from_template(template)
+        handler = route_handler(routes, build_functions(config, session, routed_functions(routes), mail_queue))
         server = make_server(
             config.site_dir, handler, host=config.host, port=config.port, edge=edge_policy(template), log=config.say
         )

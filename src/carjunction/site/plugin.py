@@ -17,7 +17,6 @@ render_processes.py know the MkDocs API; moving to another builder replaces only
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import gzip
 import logging
 import os
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -51,9 +50,8 @@ from carjunction.site.settings import SiteSettings, load_site_data
 log = logging.getLogger("mkdocs.plugins.carjunction")
 
 CACHE_ENV = "CARJUNCTION_CACHE_DIR"  # overrides the cache_dir option (each test session has its own)
-PHOTOS_CACHE = "photos"  # the cache's folders: photo variants, parsed YAML, compiled templates
+PHOTOS_CACHE = "photos"  # in the cache folder: photo variants, and the parsed YAML
 PARSED_CACHE = "catalogue/parsed.pickle"
-TEMPLATES_CACHE = "templates"
 
 
 # MkDocs' Config and BasePlugin set up subclasses in an unannotated __init_subclass__.
@@ -96,12 +94,7 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         started = time.perf_counter()
         self.build = self.generated(self.catalogue)
         pages = self.pages
-        theme = config.theme.get_env()
-        theme.bytecode_cache = self.compiled_templates()
-        self.maker = PartsMaker(theme, without_site_search(config), self.build.summary)
-        # What the build has loaded lives until it ends: frozen, the garbage collector no longer walks it
-        # (in this process and the forked ones, where walking it would also copy its memory).
-        gc.freeze()
+        self.maker = PartsMaker(config.theme.get_env(), without_site_search(config), self.build.summary)
         self.started = time.perf_counter()
         share = Share(pages, self.maker, SiteOutput(str(config.site_dir), self.variants))
         self.rendering = RenderProcesses(self.processes, share.render)
@@ -120,12 +113,6 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
             raise PluginError("carjunction: the generator's pages are not a Pages collection")
         return self.build.pages
 
-    def compiled_templates(self) -> FileSystemBytecodeCache:
-        """The theme's templates compiled by earlier builds; Jinja checks each one's source."""
-        folder = self.cache / TEMPLATES_CACHE
-        folder.mkdir(parents=True, exist_ok=True)
-        return FileSystemBytecodeCache(str(folder))
-
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         scripts = script_bundles(Path(config.docs_dir) / SOURCE_DIR)  # one script per kind of page (scripts.py)
         for generated in [*self.build.files, *scripts]:
@@ -140,7 +127,6 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         """The theme and navigation are ready: make the page shells, and send them to the rendering."""
         if self.maker is None or self.nav is None or self.rendering is None:
             raise PluginError("carjunction: on_env came before on_pre_build and on_nav")
-        env.bytecode_cache = self.maker.env.bytecode_cache  # MkDocs' own pages use the same templates
         self.theme = ThemePages(env, self.nav, files.documentation_pages(), self.maker)
         self.rendering.send(self.theme.shells(self.pages))
         return env
@@ -179,8 +165,6 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         if self.rendering is not None:
             self.rendering.stop()
             self.rendering = None
-        if gc.get_freeze_count():  # the last build's objects, frozen in on_pre_build: let them go
-            gc.unfreeze()
 
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'

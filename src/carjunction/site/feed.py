@@ -35,7 +35,7 @@ def atom_feed(vehicles: Sequence[Vehicle], settings: SiteSettings, company: Comp
     author = add(feed, "author")
     add(author, "name", company.name)
     for vehicle in newest:
-        facts = vehicle_facts(labels, vehicle)
+        facts = vehicle_facts(labels, vehicle, settings.locale)
         entry = add(feed, "entry")
         add(entry, "id", settings.site_url + vehicle_url(vehicle))
         add(entry, "title", facts["title"])

@@ -65,7 +65,7 @@ def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[Photo
             {"code": code, "label": labels.body_type[code], "count": bodies[code]}
             for code in sorted(bodies, key=lambda c: labels.body_type[c])
         ],
-        "new_arrivals": [card(v, labels, photos) for v in newest],
+        "new_arrivals": [card(v, labels, photos, settings.locale) for v in newest],
         "labels": labels.model_dump(include={"fuel", "transmission", "drive", "steering", "body_type"}),
         "stock_index": STOCK_INDEX_PATH,
         "shipping": SHIPPING_PATH,

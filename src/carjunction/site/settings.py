@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from carjunction.catalogue import BodyType, CatalogueError, Drive, Fuel, Status, Steering, Transmission
 from carjunction.catalogue.load import load_record
@@ -92,6 +92,16 @@ class SiteSettings(BaseModel):
     currencies: Currencies
     new_arrivals: int = 8
     feed_entries: int = 30
+    # The site's language, from mkdocs.yml's theme.language: how its numbers and money are written (Babel).
+    locale: str = Field(default="en", min_length=2, max_length=20)
+
+    @field_validator("locale")
+    @classmethod
+    def _babel_knows_the_locale(cls, value: str) -> str:
+        from carjunction.site.numbers import number_format  # noqa: PLC0415 - Babel is loaded once it is needed
+
+        number_format(value)  # ValueError naming it when Babel has no such locale
+        return value
 
 
 def variant_widths(original_width: int) -> tuple[int, ...]:

@@ -8,7 +8,7 @@ from typing import Any
 from carjunction.catalogue import Status, Vehicle
 from carjunction.site.output import GeneratedPage
 from carjunction.site.settings import Labels, Photo, SiteSettings
-from carjunction.site.words import grouped, measure, phrase, slug, vehicle_facts, vehicle_title
+from carjunction.site.words import decimal, grouped, measure, phrase, price, slug, vehicle_facts, vehicle_title
 
 VEHICLES_URL = "vehicles/"
 STOCK_URL = "stock/"
@@ -64,9 +64,9 @@ def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: La
     return shown
 
 
-def spec_rows(labels: Labels, vehicle: Vehicle) -> list[list[str]]:
+def spec_rows(labels: Labels, vehicle: Vehicle, locale: str) -> list[list[str]]:
     spec = labels.spec
-    dimensions = " × ".join(grouped(n) for n in (vehicle.length_mm, vehicle.width_mm, vehicle.height_mm))
+    dimensions = " × ".join(grouped(n, locale) for n in (vehicle.length_mm, vehicle.width_mm, vehicle.height_mm))
     rows = [
         ("stock_no", vehicle.stock_no),
         ("make", vehicle.make),
@@ -76,8 +76,8 @@ def spec_rows(labels: Labels, vehicle: Vehicle) -> list[list[str]]:
         ("chassis_no", vehicle.chassis_no),
         ("registration", vehicle.registration),
         ("manufacture", vehicle.manufacture),
-        ("mileage_km", measure(labels, "km", vehicle.mileage_km)),
-        ("engine_cc", measure(labels, "cc", vehicle.engine_cc) if vehicle.engine_cc else ""),
+        ("mileage_km", measure(labels, "km", vehicle.mileage_km, locale)),
+        ("engine_cc", measure(labels, "cc", vehicle.engine_cc, locale) if vehicle.engine_cc else ""),
         ("fuel", labels.fuel[vehicle.fuel.value]),
         ("transmission", labels.transmission[vehicle.transmission.value]),
         ("drive", labels.drive[vehicle.drive.value]),
@@ -86,9 +86,9 @@ def spec_rows(labels: Labels, vehicle: Vehicle) -> list[list[str]]:
         ("doors", str(vehicle.doors)),
         ("seats", str(vehicle.seats)),
         ("colour", vehicle.colour),
-        ("dimensions", measure(labels, "mm", dimensions)),
-        ("volume", measure(labels, "m3", f"{vehicle.volume_m3:.3f}")),
-        ("weight_kg", measure(labels, "kg", vehicle.weight_kg)),
+        ("dimensions", measure(labels, "mm", dimensions, locale)),
+        ("volume", measure(labels, "m3", decimal(vehicle.volume_m3, 3, locale), locale)),
+        ("weight_kg", measure(labels, "kg", vehicle.weight_kg, locale)),
         ("yard", vehicle.yard),
     ]
     return [[spec[key], value] for key, value in rows if value]
@@ -142,7 +142,7 @@ def vehicle_page(
     vehicle: Vehicle, settings: SiteSettings, photos: Mapping[PhotoKey, Photo], seller: str
 ) -> GeneratedPage:
     labels = settings.labels
-    facts = vehicle_facts(labels, vehicle)
+    facts = vehicle_facts(labels, vehicle, settings.locale)
     shown = photo_sources(vehicle, photos, labels)
     largest = [p["url"] for p in shown]
     return GeneratedPage(
@@ -157,9 +157,9 @@ def vehicle_page(
             "status": vehicle.status.value,
             "status_label": labels.status[vehicle.status.value],
             "price": facts["price"],
-            "was_price": measure(labels, "usd", vehicle.was_price_usd) if vehicle.was_price_usd else "",
+            "was_price": price(labels, vehicle.was_price_usd, settings.locale) if vehicle.was_price_usd else "",
             "photos": shown,
-            "spec": spec_rows(labels, vehicle),
+            "spec": spec_rows(labels, vehicle, settings.locale),
             "options": list(vehicle.options),
             "condition_notes": vehicle.condition_notes,
             "make": vehicle.make,
@@ -175,7 +175,7 @@ def vehicle_page(
     )
 
 
-def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo]) -> dict[str, Any]:
+def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo], locale: str) -> dict[str, Any]:
     """What a list shows of a vehicle: the same fields the stock page's script shows."""
     thumb = ""
     if vehicle.photos:
@@ -186,8 +186,8 @@ def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo]) -> 
         "stock_no": vehicle.stock_no,
         "title": vehicle_title(labels, vehicle),
         "year": vehicle.registration_year,
-        "mileage": measure(labels, "km", vehicle.mileage_km),
-        "price": measure(labels, "usd", vehicle.price_usd),
+        "mileage": measure(labels, "km", vehicle.mileage_km, locale),
+        "price": price(labels, vehicle.price_usd, locale),
         "thumb": thumb,
     }
 
@@ -201,5 +201,5 @@ def make_page(
         template=MAKE_TEMPLATE,
         title=phrase(labels, "make_title", make=make),
         description=phrase(labels, "make_description", make=make, count=len(vehicles)),
-        data={"make": make, "cards": [card(v, labels, photos) for v in vehicles]},
+        data={"make": make, "cards": [card(v, labels, photos, settings.locale) for v in vehicles]},
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from carjunction.photos.bucket import IMMUTABLE, MANIFEST_KEY, MARKERS, Bucket, Manifest, variant_key
+from carjunction.photos.bucket import IMMUTABLE, MANIFEST_KEY, MARKERS, Bucket, Manifest, ManifestError, variant_key
 from carjunction.photos.encode import Encoded, encode_photo
 from carjunction.photos.identity import photo_identity
 from carjunction.photos.publish import Options, publish_photos
@@ -271,3 +271,14 @@ def test_a_failed_upload_stops_the_run_and_only_that_photo_is_done_again(bucket:
     encoder = CountingEncoder()
     publish_photos(bucket, needed, encode=encoder, options=QUIET)
     assert encoder.paths == [needed[refused]]
+
+
+def test_a_manifest_that_is_not_ours_is_refused_not_overwritten(s3: Any, bucket: Bucket, tmp_path: Path) -> None:
+    # Given a bucket whose manifest was damaged (a hand edit, a truncated upload)
+    s3.put_object(Bucket=bucket.name, Key=MANIFEST_KEY, Body=b'{"photos": {"abc": {"width": "wide"}}}')
+    # When photos are published, then the run stops naming the manifest, and leaves it as it was
+    with pytest.raises(ManifestError, match=r"photos/manifest\.json is not a photo manifest"):
+        publish_photos(bucket, stock(tmp_path, {"CJ1": [1]}), options=QUIET)
+    assert (
+        s3.get_object(Bucket=bucket.name, Key=MANIFEST_KEY)["Body"].read() == b'{"photos": {"abc": {"width": "wide"}}}'
+    )

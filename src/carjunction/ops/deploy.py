@@ -243,7 +243,7 @@ def publish_stock_photos(
     settings: DeploySettings, s3_client: Any, bucket: str, catalogue: Catalogue, say: Say, *, fetch: Fetcher | None
 ) -> PublishReport:
     """Encode and upload only the photos the bucket lacks (LFS objects fetched for just those), before the pages."""
-    from carjunction.photos.bucket import Bucket  # noqa: PLC0415 - Pillow and the pool only when publishing photos
+    from carjunction.photos.bucket import Bucket, ManifestError  # noqa: PLC0415 - Pillow, pool: only when publishing
     from carjunction.photos.encode import SourceError  # noqa: PLC0415
     from carjunction.photos.fetch import git_lfs_fetcher  # noqa: PLC0415
     from carjunction.photos.lfs import PointerError  # noqa: PLC0415
@@ -260,7 +260,7 @@ def publish_stock_photos(
             fetch=fetch or git_lfs_fetcher(content.resolve().parent),
             options=Options(workers=os.cpu_count() or 1),
         )
-    except (PointerError, SourceError, OSError) as error:
+    except (PointerError, SourceError, ManifestError, OSError) as error:
         raise DeployError(f"photos: {error}; what finished is kept, deploy again to go on") from error
     say(
         f"    {report.needed} photos: {report.held} held, {report.encoded} encoded "

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PREFIX = "photos/"
 MANIFEST_KEY = f"{PREFIX}manifest.json"
@@ -25,6 +25,10 @@ MARKERS = f"{PREFIX}done/"
 ID_LENGTH = 20
 IMMUTABLE = "public, max-age=31536000, immutable"
 MARKER = re.compile(r"^([0-9a-f]{64})_(\d+)x(\d+)_(\d+(?:-\d+)*)$")
+
+
+class ManifestError(ValueError):
+    """The bucket's photos/manifest.json is not a manifest this code wrote; nothing was changed."""
 
 
 class PublishedPhoto(BaseModel):
@@ -74,7 +78,11 @@ class Bucket:
             body = self.s3.get_object(Bucket=self.name, Key=MANIFEST_KEY)["Body"].read()
         except self.s3.exceptions.NoSuchKey:
             return Manifest()  # nothing published yet
-        return Manifest.model_validate_json(body)
+        try:
+            return Manifest.model_validate_json(body)
+        except ValidationError as error:
+            # Never overwritten blindly: a new manifest would forget every published photo and re-encode them all.
+            raise ManifestError(f"s3://{self.name}/{MANIFEST_KEY} is not a photo manifest: {error}") from error
 
     def write_manifest(self, manifest: Manifest) -> None:
         self.s3.put_object(

@@ -39,7 +39,7 @@ def publish_command(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
     from carjunction.catalogue import CatalogueError, load_catalogue  # noqa: PLC0415
-    from carjunction.photos.bucket import Bucket  # noqa: PLC0415
+    from carjunction.photos.bucket import Bucket, ManifestError  # noqa: PLC0415
     from carjunction.photos.encode import SourceError  # noqa: PLC0415
     from carjunction.photos.fetch import git_lfs_fetcher  # noqa: PLC0415
     from carjunction.photos.lfs import PointerError  # noqa: PLC0415
@@ -64,7 +64,7 @@ def publish_command(args: argparse.Namespace) -> int:
     bucket = Bucket(boto3.Session(region_name=args.region).client("s3"), bucket_name)
     try:
         report = publish_photos(bucket, needed_photos(identities, args.content), fetch=fetch, options=options)
-    except (SourceError, PointerError, OSError) as error:
+    except (SourceError, PointerError, ManifestError, OSError) as error:
         print(f"photos-publish stopped: {error}; what finished is kept, run again to go on", file=sys.stderr)
         return 1
     except (BotoCoreError, ClientError) as error:

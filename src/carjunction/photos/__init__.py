@@ -18,6 +18,8 @@
   longer than any cached copy of a page) it is dropped from the manifest, then its variants deleted.
   A photo used again before then is un-marked and never re-encoded.
 - **The page build** needs sizes only (stock.py: `published_sizes`, `photo_identities`, `variant_key`).
-  Locally (`make serve`, `make build`) it can keep encoding the photos on disk with encode.py into
-  the same paths, without AWS.
+  Locally (`make serve`, `make build`, CI) local.py encodes the photos on disk once into a cache laid
+  out as the bucket, so pages link the same URLs without AWS.
+- **Deploy**: `CARJUNCTION_PHOTOS=1 carjunction deploy` publishes before the site sync, and the sync never
+  deletes under photos/.
 """

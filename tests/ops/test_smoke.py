@@ -58,7 +58,7 @@ class BareBucket(BaseHTTPRequestHandler):
         elif self.path == smoke.STOCK_INDEX_PATH:
             self._answer(HTTPStatus.OK, "application/json", b'{"no": ["CJ1"]}')
         elif self.path == smoke.SHIPPING_PATH:
-            self._answer(HTTPStatus.OK, "application/json", b'{"ports": [["KEMBA"]]}')
+            self._answer(HTTPStatus.OK, "application/json", b'{"ports": [{"code": "KEMBA"}]}')
         elif self.path == "/api/stock/status":
             self._answer(HTTPStatus.OK, "application/json", b'{"reserved": [], "sold": []}')
         else:

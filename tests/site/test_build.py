@@ -125,7 +125,7 @@ def test_a_vehicle_page_own_html_css_and_js_weigh_at_most_20_kb_compressed(built
     theme = ("assets/javascripts/", "assets/stylesheets/")
     own = [page, built_site / "assets/data/shipping.json"]
     own += [built_site / path for path in named if not path.startswith(theme)]
-    assert {"forms.js", "site.css", "quote.js", "calculator.js", "theme-base.js"} <= {p.name for p in own}
+    assert {"site.css", "vehicle.js", "theme-base.js"} <= {p.name for p in own}
     # When each is compressed as the CDN sends it
     weight = sum(len(gzip.compress(p.read_bytes(), 9)) for p in own)
     # Then together they stay within the budget

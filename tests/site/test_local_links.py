@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 ATTRIBUTE = re.compile(r"""\s(href|src|srcset)="([^"]*)\"""")
+# A <template>'s URLs hold {placeholders} its script fills (the stock page's cards, checked below).
+TEMPLATE = re.compile(r"<template\b.*?</template>", re.DOTALL)
 SITE = "https://site.invalid/"
 
 
@@ -15,7 +17,7 @@ def local_targets(page: Path, site: Path) -> set[str]:
     """The site paths the page refers to, resolved from the page's own URL (API calls and fragments left out)."""
     page_url = urljoin(SITE, page.relative_to(site).as_posix().removesuffix("index.html"))
     targets = set()
-    for attribute, value in ATTRIBUTE.findall(page.read_text(encoding="utf-8")):
+    for attribute, value in ATTRIBUTE.findall(TEMPLATE.sub("", page.read_text(encoding="utf-8"))):
         candidates = [part.strip().split(" ")[0] for part in value.split(",")] if attribute == "srcset" else [value]
         for candidate in candidates:
             url = urlparse(urljoin(page_url, candidate))
@@ -45,11 +47,22 @@ def test_every_local_reference_in_every_page_exists(built_site: Path) -> None:
 
 
 def test_every_stock_card_thumbnail_exists(built_site: Path) -> None:
-    # Given the stock index, from which the stock page's script builds each card's thumbnail URL
+    # Given the stock index, and the stock page's card template whose placeholders its script fills from it
     index = json.loads((built_site / "stock" / "stock.json").read_bytes())
-    cards = [
-        (no, photo, width) for no, photo, width in zip(index["no"], index["ph"], index["tw"], strict=True) if photo
-    ]
+    stock_page = (built_site / "stock" / "index.html").read_text(encoding="utf-8")
+    card = re.search(r'<template data-card="photo">.*?</template>', stock_page, re.DOTALL)
+    assert card is not None
+    src = re.search(r'<img src="([^"]+)"', card.group(0))
+    hrefs = re.findall(r'<a href="([^"]+)"', card.group(0))
+    assert src is not None and len(hrefs) == 1
+    cards = [(no, ph, tw) for no, ph, tw in zip(index["no"], index["ph"], index["tw"], strict=True) if ph]
     assert cards
-    # Then each thumbnail is published where stock.js looks for it
-    assert [c for c in cards if not (built_site / "vehicles" / c[0] / f"{c[1]}-{c[2]}.webp").is_file()] == []
+    # When each card's thumbnail and link are made as the script makes them
+    made = [
+        (urlparse(urljoin(SITE + "stock/", pattern.format(no=no, ph=ph, tw=tw))).path, no)
+        for no, ph, tw in cards
+        for pattern in (src.group(1), hrefs[0])
+    ]
+    # Then each names a published file: the photo variant, the vehicle's page
+    assert [(path, no) for path, no in made if not exists(built_site, path)] == []
+    assert {path for path, _ in made if path.endswith("/")} == {f"/vehicles/{no}/" for no, _, _ in cards}

@@ -161,8 +161,8 @@ class Smoke:
         expect(bool(free), f"{STOCK_INDEX_PATH} lists no vehicle that is free")
         ports = self.get(SHIPPING_PATH).json()["ports"]
         expect(bool(ports), f"{SHIPPING_PATH} lists no port")
-        self.stock_no, self.port = str(free[0]), str(ports[0][0])
-        return f"{len(index['no'])} vehicles listed, {len(taken)} reserved or sold; using {free[0]} to {ports[0][0]}"
+        self.stock_no, self.port = str(free[0]), str(ports[0]["code"])
+        return f"{len(index['no'])} vehicles listed, {len(taken)} reserved or sold; using {free[0]} to {self.port}"
 
     def not_found(self) -> str:
         path = f"/smoke-check-{uuid.uuid4().hex[:12]}/"

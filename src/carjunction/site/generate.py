@@ -22,6 +22,7 @@ from carjunction.site.vehicle_pages import (
     VEHICLE_TEMPLATE,
     PhotoKey,
     card,
+    card_pattern,
     make_page,
     make_url,
     vehicle_page,
@@ -37,17 +38,34 @@ def as_json(data: Any) -> bytes:
 
 
 def shipping_data(catalogue: Catalogue, settings: SiteSettings) -> dict[str, Any]:
-    """Destinations, rates and display currencies for the calculator; rates as integers (basis points)."""
+    """Destinations, rates and display currencies for the forms and the calculator (content/assets/js/shipping.js).
+
+    Records with named fields, which gzip packs as tight as columns at this size; rates as integers (basis points).
+    """
     return {
         "countries": [
-            [c.code, c.name, c.inspection.name if c.inspection else "", c.inspection.fee_usd if c.inspection else 0]
+            {
+                "code": c.code,
+                "name": c.name,
+                "inspection": c.inspection.name if c.inspection else "",
+                "inspection_usd": c.inspection.fee_usd if c.inspection else 0,
+            }
             for c in sorted(catalogue.shipping.countries, key=lambda c: c.name)
         ],
         "ports": [
-            [p.code, p.name, p.country, p.freight_usd_per_m3, p.insurance_basis_points]
+            {
+                "code": p.code,
+                "name": p.name,
+                "country": p.country,
+                "freight_usd_per_m3": p.freight_usd_per_m3,
+                "insurance_bp": p.insurance_basis_points,
+            }
             for p in sorted(catalogue.shipping.ports, key=lambda p: p.name)
         ],
-        "currencies": [[c.code, c.name, str(c.per_usd), c.decimals] for c in settings.currencies.currencies],
+        "currencies": [
+            {"code": c.code, "name": c.name, "per_usd": str(c.per_usd), "decimals": c.decimals}
+            for c in settings.currencies.currencies
+        ],
         "rates_as_of": settings.currencies.as_of.isoformat(),
     }
 
@@ -66,6 +84,7 @@ def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[Photo
             for code in sorted(bodies, key=lambda c: labels.body_type[c])
         ],
         "new_arrivals": [card(v, labels, photos, settings.locale) for v in newest],
+        "card_templates": {"photo": card_pattern(labels, photo=True), "none": card_pattern(labels, photo=False)},
         "labels": labels.model_dump(include={"fuel", "transmission", "drive", "steering", "body_type"}),
         "stock_index": STOCK_INDEX_PATH,
         "shipping": SHIPPING_PATH,

@@ -10,7 +10,8 @@ Layout (version 1), every column holds one entry per vehicle, in stock-number or
 - enum columns (``f`` fuel, ``t`` transmission, ``d`` drive, ``s`` steering, ``b`` body type) are strings
   with one character per vehicle: the index of its code in ``enums[column]`` as "a", "b", …
 
-Everything else a card shows (URLs, titles, formatted figures) is derived by the script.
+Everything else a card shows (markup, URLs, words) is in the stock page's card <template>, which the build renders
+from overrides/partials/card.html with vehicle_pages.card_pattern; the script fills its placeholders from here.
 """
 
 from __future__ import annotations

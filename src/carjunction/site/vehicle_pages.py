@@ -19,7 +19,11 @@ PhotoKey = tuple[str, str]
 
 
 def vehicle_url(vehicle: Vehicle) -> str:
-    return f"{VEHICLES_URL}{vehicle.stock_no}/"
+    return vehicle_path(vehicle.stock_no)
+
+
+def vehicle_path(stock_no: str) -> str:
+    return f"{VEHICLES_URL}{stock_no}/"
 
 
 def make_url(make: str) -> str:
@@ -28,7 +32,12 @@ def make_url(make: str) -> str:
 
 def variant_url(stock_no: str, photo: str, width: int) -> str:
     """Beside the vehicle's page: one folder per vehicle in the site, not two."""
-    return f"{VEHICLES_URL}{stock_no}/{photo_stem(photo)}-{width}.webp"
+    return vehicle_path(stock_no) + variant_name(photo_stem(photo), width)
+
+
+def variant_name(stem: str, width: int | str) -> str:
+    """A photo variant's file name: the one scheme, for the pages, the cards and the stock page's card template."""
+    return f"{stem}-{width}.webp"
 
 
 def photo_stem(photo: str) -> str:
@@ -51,10 +60,10 @@ def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: La
         stem = photo_stem(name)
         shown.append(
             {
-                "src": f"{stem}-{min(photo.widths, key=lambda w: abs(w - 640))}.webp",
-                "srcset": ", ".join(f"{stem}-{w}.webp {w}w" for w in photo.widths),
-                "smallest": f"{stem}-{photo.widths[0]}.webp",
-                "largest": f"{stem}-{widest}.webp",
+                "src": variant_name(stem, min(photo.widths, key=lambda w: abs(w - 640))),
+                "srcset": ", ".join(f"{variant_name(stem, w)} {w}w" for w in photo.widths),
+                "smallest": variant_name(stem, photo.widths[0]),
+                "largest": variant_name(stem, widest),
                 "url": variant_url(vehicle.stock_no, name, widest),
                 "width": widest,
                 "height": round(photo.height * widest / photo.width),
@@ -189,6 +198,21 @@ def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo], loc
         "mileage": measure(labels, "km", vehicle.mileage_km, locale),
         "price": price(labels, vehicle.price_usd, locale),
         "thumb": thumb,
+    }
+
+
+def card_pattern(labels: Labels, *, photo: bool) -> dict[str, str]:
+    """A card whose values are {placeholders}, for the stock page's <template>: its script fills them from the
+    stock index (``no``, ``year``, ``make``, ``model``, ``km`` and ``usd`` written in the page's language, and
+    the first photo's stem ``ph`` and width ``tw``), so the markup, the words and the URLs stay made here."""
+    return {
+        "url": vehicle_path("{no}"),
+        "stock_no": "{no}",
+        "title": labels.text["vehicle_title"].format(year="{year}", make="{make}", model="{model}"),
+        "year": "{year}",
+        "mileage": labels.units["km"].format(n="{km}"),
+        "price": labels.units["usd"].format(n="{usd}"),
+        "thumb": vehicle_path("{no}") + variant_name("{ph}", "{tw}") if photo else "",
     }
 
 

@@ -1,0 +1,26 @@
+// Talking to /api: every answer becomes {status, data}; status 0 is no answer at all.
+async function api(method, path, body) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch("/api" + path, init);
+  } catch {
+    return { status: 0, data: null }; // offline, DNS, connection reset
+  }
+  let data = null;
+  try {
+    data = response.status === 204 ? null : await response.json();
+  } catch {
+    // not JSON: the status says enough
+  }
+  return { status: response.status, data };
+}
+
+// The error part of an answer: {code, fields}. Its English `message` is for developers, never shown.
+const errorOf = (result) => result.data?.error || { code: "", fields: {} };
+const unanswered = (result) => result.status === 0 || result.status >= 500;
+const me = () => api("GET", "/me");

@@ -105,8 +105,10 @@ def content_repo(cars: Sequence[int], known: dict[str, dict[str, Any]], out: Pat
     return out
 
 
-def du(path: Path) -> int:
-    return int(subprocess.run(["du", "-sb", str(path)], capture_output=True, text=True, check=True).stdout.split()[0])
+def du(path: Path, *, blocks: bool = False) -> int:
+    """Bytes of the files under ``path``; with ``blocks``, the disk space they take (a 4 KB block per small file)."""
+    flags = ["-s", "--block-size=1"] if blocks else ["-sb"]
+    return int(subprocess.run(["du", *flags, str(path)], capture_output=True, text=True, check=True).stdout.split()[0])
 
 
 def clone_size(repo: Path) -> dict[str, Any]:
@@ -120,7 +122,7 @@ def clone_size(repo: Path) -> dict[str, Any]:
     subprocess.run(["git", "clone", "-q", f"file://{repo}", str(clone)], check=True)
     listed = subprocess.run(["git", "-C", str(clone), "ls-files"], capture_output=True, text=True, check=True)
     files = listed.stdout.count("\n")
-    return {"files": files, "git": du(clone / ".git"), "total": du(clone)}
+    return {"files": files, "git": du(clone / ".git"), "total": du(clone), "disk": du(clone, blocks=True)}
 
 
 @contextmanager
@@ -287,7 +289,8 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
     stood_in = len(full) - len(known)
     lines += ["### 1. A clone for editing YAML, without photo objects", "",
               f"{clone['files']} files ({len(everyone)} YAMLs, {len(full)} LFS pointers, the rest of content/): "
-              f".git {clone['git'] / 1e6:.1f} MB, .git + tree {clone['total'] / 1e6:.1f} MB (target < 50 MB); "
+              f".git {clone['git'] / 1e6:.1f} MB, .git + tree {clone['total'] / 1e6:.1f} MB (target < 50 MB), "
+              f"{clone['disk'] / 1e6:.1f} MB of disk blocks; "
               f"the originals it leaves in LFS: {sum(f['size'] for f in full.values()) / 1e9:.2f} GB. "
               + (f"Pointers of real photos: {len(known)}; stand-ins (same format, random hashes) for the "
                  f"{stood_in} not yet made." if stood_in else "All pointers are of real photos."), ""]  # fmt: skip

@@ -142,6 +142,22 @@ def test_the_seller_details_are_on_the_vehicle_order_and_invoice_pages(visitor_f
     assert check.evaluate("link => link.href") == f"{visitor.origin}/invoices/check/"
 
 
+def test_a_phone_shows_the_cars_title_status_price_and_buttons_before_scrolling(visitor_factory: Any) -> None:
+    # Given an available car with photos, on a phone, with the header's two rows above it
+    visitor = sized(visitor_factory, SIZES["phone"])
+    page = opened(visitor, f"/vehicles/{a_car()}/")
+    # Then what a buyer acts on is on the first screen
+    parts = {
+        "title": page.locator(".cj-vehicle h1"),
+        "status": page.locator(".cj-vehicle .cj-status"),
+        "price": page.locator(".cj-price strong"),
+        "ask": page.get_by_role("link", name="Ask about this car"),
+        "order": page.get_by_role("link", name="Order this car"),
+    }
+    for name, locator in parts.items():
+        assert inside_viewport(locator, SIZES["phone"]), name
+
+
 def test_about_us_gives_the_address_and_the_hours_in_japan_time(visitor_factory: Any) -> None:
     visitor: Visitor = visitor_factory()
     page = opened(visitor, "/about/")

@@ -11,8 +11,9 @@ a page. What a page owns:
 - the fields in ``PAGE_FIELDS`` (title, description, canonical URL), which the theme prints as given.
 
 The shell is rendered with a mark in each of those places and with an ``item`` that refuses to be read,
-so a template that uses the page's data anywhere else cannot be split (``ShellError``). The adapter also
-compares the first pages of each shell with the theme's whole rendering before trusting it.
+so a template that uses the page's data anywhere else cannot be split (``ShellError``, which the adapter,
+render.py, turns into a failed build naming the template). The adapter also compares the first pages of
+each shell with the theme's whole rendering.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The site build: a pure generator (generate.py) and a thin MkDocs adapter (mkdocs_hooks.py)."""
+"""The site build: a pure generator (generate.py) and a thin MkDocs adapter (plugin.py)."""
 
 from carjunction.site.generate import generate
 from carjunction.site.output import GeneratedFile, GeneratedPage, SiteBuild

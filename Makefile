@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: venv build serve test lint typecheck validate clean deploy bench
+.PHONY: venv build serve test lint typecheck validate clean deploy bench golden
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ typecheck: venv
 
 test: lint typecheck $(CHECKOV_STAMP)
 	$(BIN)/pytest
+
+# Write the generator's golden files (tests/site/golden/) anew after an intended change; review the diff.
+# The tests only compare against them.
+golden: venv
+	$(BIN)/python -m tests.support.golden --write
 
 # Measure the DESIGN.md §6 targets into bench/RESULTS.md (~4 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
 bench: venv

@@ -1,19 +1,16 @@
-"""Suite-wide: the `--full` option of the hardening tests, and the privacy promise about logs, held across
-every test: no log line the code writes carries an e-mail address or a telephone number."""
+"""Suite-wide: the `--full` option of the hardening tests; the privacy promise about logs, held across every test
+(tests/support/privacy.py); moto for the API's tests; and the real site, built once per session."""
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-# The loggers the code writes to: its package, and each function's Powertools logger (named by service).
-CODE_LOGGERS = ("carjunction", "inquiry", "register", "order", "release")
-EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"\+\s*\d(?:[\s().-]*\d){6,}")
-STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+from tests.support.site_build import build_site
+
+pytest_plugins = ("tests.support.privacy",)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -22,29 +19,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-class PersonalDataWatch(logging.Handler):
-    """Looks at every record before any formatter (so before the redacting safety net): message, arguments,
-    extra fields and traceback."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.offending: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        extra = {key: value for key, value in vars(record).items() if key not in STANDARD}
-        text = " ".join([record.getMessage(), repr(extra), record.exc_text or "", str(record.exc_info or "")])
-        if EMAIL.search(text) or PHONE.search(text):
-            self.offending.append(f"{record.name}: {text[:300]}")
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`mkdocs build --strict` of the repository's mkdocs.yml and content, once per session, into a temporary
+    folder with a cache folder of its own. Read-only: a test that must change the site copies it first."""
+    work = tmp_path_factory.mktemp("real-site")
+    build_site(work / "site", cache_dir=work / "cache")
+    return work / "site"
 
 
-@pytest.fixture(autouse=True)
-def no_personal_data_in_logs() -> Iterator[None]:
-    watch = PersonalDataWatch()
-    for name in CODE_LOGGERS:
-        logging.getLogger(name).addHandler(watch)
-    try:
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto for every AWS call, with fake credentials in the API's region (never the network)."""
+    from moto import mock_aws  # noqa: PLC0415 - only the tests on AWS pay for importing moto
+
+    from tests.support.api import REGION  # noqa: PLC0415
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
         yield
-    finally:
-        for name in CODE_LOGGERS:
-            logging.getLogger(name).removeHandler(watch)
-    assert not watch.offending, f"log lines with an e-mail address or telephone number: {watch.offending}"

@@ -16,9 +16,18 @@ from carjunction.api.logic.release_lapsed import release_lapsed
 from carjunction.api.logic.update_mail import update_mail
 from carjunction.api.store import members
 from carjunction.api.store.db import to_item
-from tests.api.conftest import Api, event, fixed_clock, link_token, member_body, random_address, unique_email
-from tests.api.test_errors import fail_operation, heal
-from tests.api.test_orders import order_body
+from tests.support.api import (
+    Api,
+    event,
+    fail_operation,
+    fixed_clock,
+    heal,
+    link_token,
+    member_body,
+    order_body,
+    random_address,
+    unique_email,
+)
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 

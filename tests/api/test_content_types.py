@@ -14,10 +14,8 @@ from pydantic import BaseModel
 from carjunction.api.accepts import FORM_BODY_ROUTES, body_media_types, media_type_refusal
 from carjunction.api.openapi import merged_openapi
 from carjunction.api.routes.common import dispatch, new_resolver
-from tests.api.conftest import Api, event
-from tests.api.conftest import Response as Answer
-from tests.api.test_errors import assert_error
-from tests.api.test_inquiries import inquiry
+from tests.support.api import Api, assert_error, event, inquiry
+from tests.support.api import Response as Answer
 from tests.support.routed_api import owner
 
 DOCUMENT = merged_openapi()

@@ -10,36 +10,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from tests.api.conftest import Api, event, link_token, member_body
-from tests.api.test_orders import order_body
+from tests.support.api import Api, assert_error, event, fail_operation, heal, link_token, member_body, order_body
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
-
-
-class FakeHttp:
-    status_code = 400
-
-
-def fail_operation(api: Api, operation: str, code: str | None = None, exception: Exception | None = None) -> None:
-    """Make every ``operation`` on the functions' DynamoDB client fail, as a throttled or unreachable table does."""
-
-    def short_circuit(**_: Any) -> Any:
-        if exception is not None:
-            raise exception
-        return FakeHttp(), {"Error": {"Code": code, "Message": "injected"}, "ResponseMetadata": {}}
-
-    api.deps.db.client.meta.events.register(f"before-call.dynamodb.{operation}", short_circuit, unique_id="inject")
-
-
-def heal(api: Api, operation: str) -> None:
-    api.deps.db.client.meta.events.unregister(f"before-call.dynamodb.{operation}", unique_id="inject")
-
-
-def assert_error(response: Any, status: HTTPStatus, code: str) -> None:
-    assert response.status == status, response.body
-    assert set(response.body) == {"error"}
-    assert set(response.body["error"]) == {"code", "message", "fields"}
-    assert response.body["error"]["code"] == code
 
 
 def test_bad_json_is_400(api: Api) -> None:

@@ -16,8 +16,17 @@ from typing import Any
 import pytest
 
 from carjunction.api.routes import FUNCTIONS
-from tests.api.conftest import ROOT, Api, LambdaContext, Response, confirm_sign_up, event, make_api, member_body
-from tests.api.test_orders import order_body
+from tests.support.api import (
+    ROOT,
+    Api,
+    LambdaContext,
+    Response,
+    confirm_sign_up,
+    event,
+    make_api,
+    member_body,
+    order_body,
+)
 from tests.support.routed_api import routed_api
 
 

@@ -8,18 +8,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-from tests.api.conftest import Api, event, make_api, unique_email, unique_phone
-
-
-def inquiry(**changes: Any) -> dict[str, Any]:
-    return {
-        "name": "Grace Mwangi",
-        "email": unique_email(),
-        "telephone": unique_phone(),
-        "country": "KE",
-        "message": "Is the price negotiable? <script>alert(1)</script>",
-        **changes,
-    }
+from tests.support.api import Api, event, inquiry, make_api
 
 
 def stored_inquiries(api: Api) -> list[dict[str, Any]]:

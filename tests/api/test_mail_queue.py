@@ -29,7 +29,7 @@ from carjunction.api.queues import create_queues
 from carjunction.api.send_mail import send_batch
 from carjunction.local.dynamodb import free_port
 from carjunction.local.mail_queue import sqs_event
-from tests.api.conftest import REGION, ROOT, Api, LambdaContext, event, make_api, settings_for, unique_email
+from tests.support.api import REGION, ROOT, Api, LambdaContext, event, make_api, settings_for, unique_email
 
 SENDER = "info@carjunction.com"
 UNSUBSCRIBE = {
@@ -283,8 +283,11 @@ def test_after_a_failed_put_the_queue_is_not_waited_for_again(dead_queue_client:
 
 
 def test_an_order_is_answered_when_the_mail_queue_is_down(aws: None, tmp_path: Path, dead_queue_client: Any) -> None:
-    from tests.api.conftest import confirm_sign_up, member_body  # noqa: PLC0415
-    from tests.api.test_orders import order_body  # noqa: PLC0415
+    from tests.support.api import (  # noqa: PLC0415
+        confirm_sign_up,
+        member_body,
+        order_body,
+    )
 
     # Given a confirmed member, a car, and a mail queue that cannot be reached
     api: Api = make_api(tmp_path)

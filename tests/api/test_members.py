@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from carjunction.api import cookie
-from tests.api.conftest import Api, confirm_sign_up, event, fixed_clock, link_token, make_api, member_body, unique_email
+from tests.support.api import Api, confirm_sign_up, event, fixed_clock, link_token, make_api, member_body, unique_email
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 

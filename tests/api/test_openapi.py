@@ -9,7 +9,7 @@ import pytest
 
 from carjunction.api.openapi import render_openapi
 from carjunction.cli import main
-from tests.api.conftest import ROOT
+from tests.support.api import ROOT
 
 
 def test_the_committed_document_is_current() -> None:

@@ -18,7 +18,7 @@ from pydantic import EmailStr, TypeAdapter, ValidationError
 from carjunction.api.accepts import FORM_BODY_ROUTES, FORM_TYPES, JSON
 from carjunction.api.openapi import EMAIL_MAX_LENGTH, EMAIL_PATTERN, EMAIL_REFUSED, merged_openapi
 from carjunction.catalogue.load import COMPANY_FILE, SHIPPING_FILE, load_shipping
-from tests.api.conftest import ROOT, Api, event
+from tests.support.api import ROOT, Api, event
 
 DOCUMENT = merged_openapi(ROOT / "content")
 SCHEMAS = DOCUMENT["components"]["schemas"]

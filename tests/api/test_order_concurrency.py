@@ -22,8 +22,7 @@ from carjunction.api.logic.place_order import Placed, place_order
 from carjunction.api.logic.sign_in import identify_member
 from carjunction.api.schemas import OrderIn
 from carjunction.api.store.db import Item
-from tests.api.conftest import Api, make_api, random_address
-from tests.api.test_orders import order_body
+from tests.support.api import Api, make_api, order_body, random_address
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 

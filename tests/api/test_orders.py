@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from tests.api.conftest import Api, event
+from tests.support.api import Api, event, order_body
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
-
-
-def order_body(stock_no: str, **changes: Any) -> dict[str, Any]:
-    return {
-        "stock_no": stock_no,
-        "port": "KEMBA",
-        "incoterm": "CIF",
-        "consignee": {"name": "Otieno Motors Ltd", "address": "Moi Avenue 1, Mombasa", "telephone": "+254 700 000001"},
-        "idempotency_key": uuid.uuid4().hex,
-        **changes,
-    }
 
 
 def test_an_order_reserves_the_car_with_the_server_s_price(api: Api, signed_up: SignUp) -> None:

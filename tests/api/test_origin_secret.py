@@ -13,8 +13,7 @@ import boto3
 import pytest
 
 from carjunction.api.deps import build_deps
-from tests.api.conftest import REGION, Api, event, make_api
-from tests.api.test_inquiries import inquiry
+from tests.support.api import REGION, Api, event, inquiry, make_api
 
 SECRET = uuid.uuid4().hex + uuid.uuid4().hex
 

@@ -13,8 +13,7 @@ import pytest
 
 from carjunction.api.deps import build_deps
 from carjunction.api.settings import Settings
-from tests.api.conftest import SITE, Api, event, link_token, make_api, member_body, unique_email
-from tests.api.test_inquiries import inquiry
+from tests.support.api import SITE, Api, event, inquiry, link_token, make_api, member_body, unique_email
 
 SECRET = uuid.uuid4().hex
 EDGE = "d111111abcdef8.cloudfront.net"

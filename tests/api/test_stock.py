@@ -10,9 +10,8 @@ from typing import Any
 from carjunction.api.logic.release_lapsed import release_lapsed
 from carjunction.api.logic.sync_catalogue import sync_catalogue
 from carjunction.catalogue import Catalogue, Incoterm, Vehicle, quote
-from tests.api.conftest import Api, event
-from tests.api.test_orders import order_body
-from tests.factories import vehicle_data
+from tests.support.api import Api, event, order_body
+from tests.support.factories import vehicle_data
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 

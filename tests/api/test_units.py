@@ -20,7 +20,7 @@ from carjunction.api.mail import Email, OutboxMailer, render, send_quietly
 from carjunction.api.schemas import InquiryIn
 from carjunction.api.settings import Settings
 from carjunction.api.store.db import Db, decode, encode
-from tests.api.conftest import ROOT
+from tests.support.api import ROOT
 
 NOW = 1_795_550_400
 SECRET = b"k" * 32

@@ -3,18 +3,14 @@ nothing is refused, nothing fails in the console, and the theme's script and our
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from carjunction.catalogue import Status, load_catalogue
-from tests.browser.conftest import LocalStack, Visitor, sign_up, unique_email
-from tests.site_build import ROOT
+from tests.support.browser import MISSING, LocalStack, Visitor, sign_up, site_pages, unique_email
 
 pytestmark = pytest.mark.browser
 
-MISSING = "/no/such/page/"
 # Recorded from the first script the page runs, before any of the page's own.
 WATCH_VIOLATIONS = """
 window.__violations = [];
@@ -23,21 +19,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__violations.push(`${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${where}`);
 });
 """
-
-
-def site_pages(site: Path) -> list[str]:
-    """Every hand-written page of the built site, plus one generated page of each kind and a missing page."""
-    catalogue = load_catalogue(ROOT / "content")
-    car = next(v for v in catalogue.vehicles if v.status == Status.AVAILABLE and v.photos)
-    pages = sorted(
-        "/" + page.parent.relative_to(site).as_posix().removeprefix(".") + ("/" if page.parent != site else "")
-        for page in site.rglob("index.html")
-        if not page.relative_to(site).as_posix().startswith(("vehicles/", "stock/"))
-    )
-    pages = [p.replace("//", "/") for p in pages]
-    make = car.make.lower().replace(" ", "-")
-    extra = ["/stock/", f"/stock/{make}/", f"/vehicles/{car.stock_no}/", f"/ask/?stock_no={car.stock_no}"]
-    return [*pages, *extra, f"/order/?stock_no={car.stock_no}", MISSING]
 
 
 def open_watched(visitor: Visitor, path: str, problems: list[str]) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LocalStack, Visitor, reserved_at_the_edge, sign_up, unique_email
+from tests.support.browser import LocalStack, Visitor, reserved_at_the_edge, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 

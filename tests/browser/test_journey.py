@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.browser.conftest import ROOT, LocalStack, Visitor, join, reserved_at_the_edge, sign_up, unique_email
+from tests.support.browser import ROOT, LocalStack, Visitor, join, reserved_at_the_edge, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 COMPANY = yaml.safe_load((ROOT / "content" / "company.yaml").read_text(encoding="utf-8"))

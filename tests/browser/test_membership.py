@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from carjunction.api.cookie import unsubscribe_token
-from tests.browser.conftest import LocalStack, Visitor, mail_link, sign_up, unique_email
+from tests.support.browser import LocalStack, Visitor, mail_link, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 

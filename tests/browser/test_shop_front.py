@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from carjunction.catalogue import Status, load_catalogue
-from tests.browser.test_content_security_policy import MISSING, site_pages
-from tests.support.browser import Visitor
+from tests.support.browser import MISSING, Visitor, site_pages
 from tests.support.site_build import ROOT
 
 pytestmark = pytest.mark.browser

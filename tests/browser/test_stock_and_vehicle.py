@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from carjunction.catalogue import Incoterm, Status, load_catalogue, quote
-from tests.site_build import ROOT
+from tests.support.site_build import ROOT
 
 pytestmark = pytest.mark.browser
 CATALOGUE = load_catalogue(ROOT / "content")
@@ -121,9 +121,7 @@ def test_the_home_page_loads_nothing_from_other_hosts(page: Any, site_url: str) 
     assert page.foreign_requests == []
 
 
-def test_a_vehicle_page_first_view_without_photos_is_at_most_80_kb(
-    page: Any, site_url: str, browser_site: Path
-) -> None:
+def test_a_vehicle_page_first_view_without_photos_is_at_most_80_kb(page: Any, site_url: str, real_site: Path) -> None:
     # Given the vehicle with the most photos
     vehicle = max(LISTED, key=lambda v: len(v.photos))
     loaded: list[str] = []
@@ -136,7 +134,7 @@ def test_a_vehicle_page_first_view_without_photos_is_at_most_80_kb(
     for url in loaded:
         if url.startswith(f"{site_url}api/"):
             continue  # the live-status call: tens of bytes from the API, which this static server does not run
-        path = browser_site / url[len(site_url) :].split("?")[0]
+        path = real_site / url[len(site_url) :].split("?")[0]
         path = path / "index.html" if path.is_dir() else path
         if path.suffix != ".webp":
             weight += len(gzip.compress(path.read_bytes(), 9))

@@ -17,7 +17,7 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
 
 from carjunction.api.mail import Email
-from tests.api.conftest import Api, confirm_sign_up, event, make_api, member_body
+from tests.support.api import Api, confirm_sign_up, event, make_api, member_body
 
 REGION_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",

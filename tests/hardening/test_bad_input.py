@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.hardening.conftest import Api
+from tests.support.hardening import Api
 
 SCRIPT = "<script>alert('x')</script>"
 WRONG_TYPES: list[Any] = [123, 1.5, True, None, [], {}, ["KE"]]

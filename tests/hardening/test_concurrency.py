@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from typing import Any
 
-from tests.hardening.conftest import Answer, Api
+from tests.support.hardening import Answer, Api
 
 SIZES = {False: (100, 1000), True: (100, 1000)}  # (orders, inquiries): default and --full alike fit the budget
 WORKERS = 100  # all 100 orders in flight at once; inquiries 100 at a time

@@ -28,7 +28,7 @@ import schemathesis
 from hypothesis import HealthCheck
 from requests.adapters import HTTPAdapter
 
-from tests.hardening.conftest import FUZZ_CASES, FUZZ_KINDS, RUN, Api, fresh_address
+from tests.support.hardening import FUZZ_CASES, FUZZ_KINDS, RUN, Api, fresh_address
 
 ROOT = Path(__file__).resolve().parents[2]
 # Operations that end the member's session: each of their cases gets a member of its own.

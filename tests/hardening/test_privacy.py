@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from carjunction.api.schemas import InquiryIn, MemberIn, MemberPatch, OrderIn, Party
-from tests.hardening.conftest import Api
+from tests.support.hardening import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "content" / "policy" / "privacy.md"

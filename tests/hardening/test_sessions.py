@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from carjunction.api.cookie import issue
-from tests.hardening.conftest import Api
+from tests.support.hardening import Api
 
 
 def member_id_of(api: Api, cookie: str) -> str:

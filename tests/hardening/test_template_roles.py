@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from carjunction.api.tables import load_template
-from tests.api.conftest import ROOT
+from tests.support.api import ROOT
 
 
 def grants() -> dict[str, list[tuple[str, str]]]:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from carjunction.api.tables import load_template
-from tests.api.conftest import ROOT
+from tests.support.api import ROOT
 
 DATA_FILES = {"content/company.yaml", "content/shipping/ports.yaml"}
 

@@ -28,9 +28,8 @@ from carjunction.api.send_mail import MailSettings, ses_mailer
 from carjunction.api.store.db import Db
 from carjunction.api.tables import load_template
 from carjunction.local.mail_queue import MailQueuePoller
-from tests.api.conftest import REGION, ROOT, Api, LambdaContext, Response, event, make_api, member_body
-from tests.api.test_orders import order_body
 from tests.infra.iam_actions import checked_actions
+from tests.support.api import REGION, ROOT, Api, LambdaContext, Response, event, make_api, member_body, order_body
 
 Grant = tuple[str, str]  # ("dynamodb:PutItem", "DataTable"), ("ses:SendEmail", "identity"), ...
 ORIGIN_SECRET = "origin-verify-" + "x" * 40

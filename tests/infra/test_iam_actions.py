@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from carjunction.api.tables import load_template
-from tests.api.conftest import ROOT
 from tests.infra.iam_actions import NotAnAction, catalogue, checked_actions, is_action
+from tests.support.api import ROOT
 
 
 def test_the_catalogue_is_aws_s_and_knows_the_actions_but_not_the_transaction_call() -> None:

@@ -15,7 +15,7 @@ import pytest
 from carjunction.api.mail import Email, QueueMailer, render, send_quietly
 from carjunction.api.mail_metrics import NOT_QUEUED
 from carjunction.api.tables import load_template
-from tests.api.conftest import REGION, ROOT
+from tests.support.api import REGION, ROOT
 
 
 class Refusing:

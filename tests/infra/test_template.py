@@ -12,7 +12,7 @@ from samtranslator.translator.transform import transform
 from carjunction.api.openapi import function_openapi
 from carjunction.api.routes import FUNCTIONS
 from carjunction.api.tables import load_template, table_definitions
-from tests.api.conftest import ROOT
+from tests.support.api import ROOT
 
 TEMPLATE = ROOT / "template.yaml"
 

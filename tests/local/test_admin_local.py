@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from carjunction.cli import main
-from tests.local.test_stack import call, running
+from tests.support.local_stack import call, running
 
 
 def test_admin_reads_the_running_local_stack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

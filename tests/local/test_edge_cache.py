@@ -20,9 +20,7 @@ from carjunction.api.tables import load_template
 from carjunction.local.edge_cache import EdgeCache, cache_key, lifetime, origin_query
 from carjunction.local.edge_policy import CachePolicy, cache_policy, edge_policy
 from carjunction.local.server import LocalContext, make_server
-from tests.api.conftest import Api, aws, make_api
-
-__all__ = ["aws"]  # the moto fixture the function runs on
+from tests.support.api import Api, make_api
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = load_template(ROOT / "template.yaml")

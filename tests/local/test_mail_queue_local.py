@@ -14,7 +14,7 @@ from typing import Any
 from carjunction.api.mail import Email, OutboxMailer, email_to_json
 from carjunction.local.mail_queue import MAIL_QUEUES, MailQueuePoller
 from carjunction.local.stack import REGION, LocalSession
-from tests.local.test_stack import call, running
+from tests.support.local_stack import call, running
 
 
 def outbox_mails(folder: Path, to: str) -> list[dict[str, Any]]:
@@ -71,7 +71,7 @@ def test_a_mail_that_fails_stays_on_the_queue_and_the_rest_are_written(tmp_path:
     # Given a queue on the local moto with three mails, and an outbox that refuses one recipient
     from carjunction.api.queues import create_queues  # noqa: PLC0415
     from carjunction.local.dynamodb import start_moto  # noqa: PLC0415
-    from tests.api.conftest import ROOT  # noqa: PLC0415
+    from tests.support.api import ROOT  # noqa: PLC0415
 
     moto, endpoint = start_moto()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from carjunction.ops.admin.answer_inquiries import answer_inquiry, list_inquiries
-from tests.ops.admin_world import T0, World
+from tests.support.admin_world import T0, World
 
 
 def test_unanswered_inquiries_come_oldest_first_with_hours_waiting_and_flags(world: World) -> None:

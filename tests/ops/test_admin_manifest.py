@@ -12,7 +12,7 @@ import pytest
 from carjunction.ops.admin.context import AdminError
 from carjunction.ops.admin.export_manifest import manifest_rows
 from carjunction.ops.admin.move_orders import move_order, ship_order
-from tests.ops.admin_world import World
+from tests.support.admin_world import World
 
 HEADER = [
     "order_no", "stock_no", "make", "model", "model_code", "chassis_no", "manufactured", "first_registered",

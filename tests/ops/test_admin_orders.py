@@ -14,8 +14,8 @@ from carjunction.api.logic.sync_catalogue import sync_catalogue
 from carjunction.api.store import orders
 from carjunction.ops.admin.context import AdminError
 from carjunction.ops.admin.move_orders import move_order, ship_order
-from tests.api.conftest import event
-from tests.ops.admin_world import T0, World, order_body
+from tests.support.admin_world import T0, World, order_body
+from tests.support.api import event
 
 
 def test_an_order_moves_along_and_the_buyer_sees_each_step(world: World) -> None:

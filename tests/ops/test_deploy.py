@@ -19,9 +19,7 @@ from carjunction.ops.deploy import (
     DeploySettings,
     deploy,
 )
-from tests.ops.conftest import client, invalidated, new_bucket, new_distribution
-
-CONTENT = Path(__file__).resolve().parents[2] / "content"
+from tests.support.aws_ops import CONTENT, client, invalidated, new_bucket, new_distribution
 
 
 class Recorder:

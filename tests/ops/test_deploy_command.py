@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from carjunction.cli import main
-from tests.ops.conftest import client, invalidated, new_bucket, new_distribution
+from tests.support.aws_ops import client, invalidated, new_bucket, new_distribution
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

@@ -7,13 +7,11 @@ import textwrap
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from carjunction.ops.deploy import Clients, DeployError, DeploySettings, deploy
-from tests.ops.conftest import REGION, client, new_bucket, new_distribution
-from tests.ops.test_deploy import CONTENT
+from tests.support.aws_ops import CONTENT, REGION, SesWithAccount, client, new_bucket, new_distribution, verify_in_moto
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e"
 TEMPLATE = """\
@@ -42,29 +40,6 @@ class SamRecorder:
         if command[:2] == ["sam", "deploy"]:
             names = client("ssm").describe_parameters()["Parameters"]
             self.secret_existed_at_deploy = self.secret_name in {p["Name"] for p in names}
-
-
-class SesWithAccount:
-    """moto's SES v2 client, plus the account state moto does not model (its GetAccount is not implemented)."""
-
-    def __init__(self, *, production: bool) -> None:
-        self.client = client("sesv2")
-        self.production = production
-
-    def get_account(self) -> dict[str, Any]:
-        return {"ProductionAccessEnabled": self.production, "SendingEnabled": True}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
-
-
-def verify_in_moto(identity: str) -> None:
-    """What SES does once the DKIM records are seen in DNS (or the address's link is opened)."""
-    from moto.core.models import DEFAULT_ACCOUNT_ID  # noqa: PLC0415
-    from moto.sesv2.models import sesv2_backends  # noqa: PLC0415
-
-    backend = sesv2_backends[DEFAULT_ACCOUNT_ID][REGION].core_backend
-    backend.email_identities[identity].verified_for_sending_status = True
 
 
 def a_project(tmp_path: Path, parameters: str) -> DeploySettings:

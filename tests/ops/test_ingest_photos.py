@@ -11,8 +11,8 @@ from PIL import ExifTags, Image
 
 from carjunction.ops.ingest_photos import PhotoError, ingest_photos
 from carjunction.ops.progress import Progress
-from tests.factories import vehicle_data, write_vehicle
-from tests.ops.photo_factory import BLUE, GREEN, RED, close_to, colour_at, phone_photo, plain
+from tests.support.factories import vehicle_data, write_vehicle
+from tests.support.photo_factory import BLUE, GREEN, RED, close_to, colour_at, phone_photo, plain
 
 
 def a_vehicle(tmp_path: Path, photos: list[str] | None = None) -> tuple[Path, Path]:

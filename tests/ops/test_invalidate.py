@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carjunction.ops.invalidate import edge_paths, invalidate_paths, paths_to_invalidate
-from tests.ops.conftest import client, invalidated, new_bucket, new_distribution
+from tests.support.aws_ops import client, invalidated, new_bucket, new_distribution
 
 
 @pytest.mark.usefixtures("aws")

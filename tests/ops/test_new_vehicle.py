@@ -10,7 +10,7 @@ import pytest
 from carjunction.catalogue import Vehicle, load_vehicle
 from carjunction.cli import main
 from carjunction.ops.new_vehicle import SCHEMA_LINE, build_vehicle, next_stock_no
-from tests.factories import TODAY, unique_stock_no, vehicle_data, write_vehicle
+from tests.support.factories import TODAY, unique_stock_no, vehicle_data, write_vehicle
 
 
 def options(stock_no: str) -> list[str]:

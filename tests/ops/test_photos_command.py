@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from carjunction.cli import main
-from tests.factories import vehicle_data, write_vehicle
-from tests.ops.photo_factory import GREEN, RED, phone_photo, plain
+from tests.support.factories import vehicle_data, write_vehicle
+from tests.support.photo_factory import GREEN, RED, phone_photo, plain
 
 
 def test_all_vehicles_are_processed_and_a_broken_one_is_reported(

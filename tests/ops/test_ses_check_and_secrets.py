@@ -9,8 +9,7 @@ import pytest
 
 from carjunction.ops.deploy_secrets import SECRETS, Secret, ensure_secrets
 from carjunction.ops.ses_check import check_ses
-from tests.ops.conftest import REGION, client
-from tests.ops.test_deploy_first import SesWithAccount, verify_in_moto
+from tests.support.aws_ops import REGION, SesWithAccount, client, verify_in_moto
 
 
 @pytest.mark.usefixtures("aws")

@@ -16,7 +16,6 @@ from carjunction.cli import main
 from carjunction.local.dynamodb import free_port
 from carjunction.local.stack import StackConfig, start_stack
 from carjunction.ops import smoke
-from tests.site_build import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 S3_DENIED = b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code></Error>'
@@ -24,10 +23,9 @@ S3_DENIED = b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied<
 
 # Module scope: the stack serves moto in this process; no other test may reset moto's backends while it runs.
 @pytest.fixture(scope="module")
-def local_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def local_site(tmp_path_factory: pytest.TempPathFactory, real_site: Path) -> Iterator[str]:
     work = tmp_path_factory.mktemp("smoke")
-    build_site(work / "site")
-    config = StackConfig(ROOT, work / "site", work / "state", port=free_port(), say=lambda line: None)
+    config = StackConfig(ROOT, real_site, work / "state", port=free_port(), say=lambda line: None)
     stack = start_stack(config)
     thread = threading.Thread(target=stack.serve_forever, name="smoke-stack", daemon=True)
     thread.start()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from carjunction.ops.sync_site import IMMUTABLE, SHORT, SyncError, cache_control, content_type, sync_site
-from tests.ops.conftest import client, new_bucket
+from tests.support.aws_ops import client, new_bucket
 
 pytestmark = pytest.mark.usefixtures("aws")
 

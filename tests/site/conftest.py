@@ -4,11 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_build import build_site
-
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("site")
-    build_site(site)
-    return site
+def built_site(real_site: Path) -> Path:
+    """The session's one real site (`real_site`, tests/conftest.py), under the name the render tests know."""
+    return real_site

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.site_build import ROOT
+from tests.support.site_build import ROOT
 
 QUOTE_JS = ROOT / "content" / "assets" / "js" / "quote.js"
 VECTORS = ROOT / "tests" / "vectors" / "quote.json"

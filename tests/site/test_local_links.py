@@ -31,25 +31,25 @@ def exists(site: Path, path: str) -> bool:
     return target.is_file() or (target / "index.html").is_file()
 
 
-def test_every_local_reference_in_every_page_exists(built_site: Path) -> None:
+def test_every_local_reference_in_every_page_exists(real_site: Path) -> None:
     # Given every HTML page of the built site
-    pages = sorted(built_site.rglob("*.html"))
+    pages = sorted(real_site.rglob("*.html"))
     assert len(pages) > 60
     # When each local href, src and srcset entry is resolved from the page's URL
     missing = {
-        (page.relative_to(built_site).as_posix(), path)
+        (page.relative_to(real_site).as_posix(), path)
         for page in pages
-        for path in local_targets(page, built_site)
-        if not exists(built_site, path)
+        for path in local_targets(page, real_site)
+        if not exists(real_site, path)
     }
     # Then each names a file in the site, photo variants included
     assert missing == set()
 
 
-def test_every_stock_card_thumbnail_exists(built_site: Path) -> None:
+def test_every_stock_card_thumbnail_exists(real_site: Path) -> None:
     # Given the stock index, and the stock page's card template whose placeholders its script fills from it
-    index = json.loads((built_site / "stock" / "stock.json").read_bytes())
-    stock_page = (built_site / "stock" / "index.html").read_text(encoding="utf-8")
+    index = json.loads((real_site / "stock" / "stock.json").read_bytes())
+    stock_page = (real_site / "stock" / "index.html").read_text(encoding="utf-8")
     card = re.search(r'<template data-card="photo">.*?</template>', stock_page, re.DOTALL)
     assert card is not None
     src = re.search(r'<img src="([^"]+)"', card.group(0))
@@ -64,5 +64,5 @@ def test_every_stock_card_thumbnail_exists(built_site: Path) -> None:
         for pattern in (src.group(1), hrefs[0])
     ]
     # Then each names a published file: the photo variant, the vehicle's page
-    assert [(path, no) for path, no in made if not exists(built_site, path)] == []
+    assert [(path, no) for path, no in made if not exists(real_site, path)] == []
     assert {path for path, _ in made if path.endswith("/")} == {f"/vehicles/{no}/" for no, _, _ in cards}

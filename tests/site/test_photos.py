@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from carjunction.site.photos import prepare_photos, publish_variants
-from tests.site.fixture_site import FIXTURE_CONTENT, fixture_catalogue
+from tests.support.fixture_site import FIXTURE_CONTENT, fixture_catalogue
 
 
 def test_variants_are_made_at_standard_widths_but_never_wider_than_the_original(tmp_path: Path) -> None:

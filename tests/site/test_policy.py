@@ -17,7 +17,7 @@ from carjunction.api.logic.send_links import SIGN_IN_MINUTES
 from carjunction.api.logic.update_mail import update_mail
 from carjunction.api.settings import Settings
 from carjunction.api.store.db import Db
-from tests.site_build import ROOT
+from tests.support.site_build import ROOT
 
 POLICY = ROOT / "content" / "policy" / "privacy.md"
 SCRIPTS = ROOT / "overrides" / "assets" / "carjunction"

@@ -10,7 +10,7 @@ import random
 from carjunction.catalogue import Vehicle
 from carjunction.site import Photo
 from carjunction.site.stock_index import stock_index_json
-from tests.factories import TODAY, vehicle_data
+from tests.support.factories import TODAY, vehicle_data
 
 MODELS = [
     ("Toyota", "Hiace Van", "GDH201V"),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from carjunction.catalogue import Country, Incoterm, Inspection, Port, Vehicle, quote
-from tests.factories import TODAY, vehicle_data
+from tests.support.factories import TODAY, vehicle_data
 
 VECTORS = json.loads((Path(__file__).parents[1] / "vectors" / "quote.json").read_text(encoding="utf-8"))
 

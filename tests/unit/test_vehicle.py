@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from carjunction.catalogue import Steering, Vehicle
-from tests.factories import TODAY, vehicle_data
+from tests.support.factories import TODAY, vehicle_data
 
 
 def validate(**changes: object) -> Vehicle:

@@ -10,7 +10,7 @@ import yaml
 
 from carjunction.catalogue import load_vehicles
 from carjunction.catalogue.yaml_data import SafeLoader, load_data
-from tests.factories import TODAY, vehicle_data, write_vehicle
+from tests.support.factories import TODAY, vehicle_data, write_vehicle
 
 ROOT = Path(__file__).parents[2]
 

@@ -15,7 +15,7 @@ import pytest
 from carjunction.api.store.db import encode
 from carjunction.cli import main
 from carjunction.ops.admin.context import AdminContext
-from tests.api.conftest import REGION, ROOT, Api, confirm_sign_up, event, member_body
+from tests.support.api import REGION, ROOT, Api, confirm_sign_up, event, member_body
 
 T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from carjunction.catalogue import Catalogue, load_catalogue
 from carjunction.site import Photo, SiteSettings, load_site_data
 from carjunction.site.vehicle_pages import PhotoKey
-from tests.factories import TODAY
+from tests.support.factories import TODAY
 
-FIXTURE_CONTENT = Path(__file__).parent / "fixture" / "content"
+FIXTURE_CONTENT = Path(__file__).parents[1] / "site" / "fixture" / "content"
 SITE_URL = "https://shop.example/"
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def photo(path: Path, seed: int, size: tuple[int, int] = (700, 525), fmt: str = "JPEG") -> Path:
@@ -20,3 +23,14 @@ def photo(path: Path, seed: int, size: tuple[int, int] = (700, 525), fmt: str = 
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, fmt, quality=85)
     return path
+
+
+def sample_with(tmp_path: Path, keep: set[str]) -> Path:
+    """The sample content, with only the vehicles in ``keep``."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    for yaml in (content / "vehicles").glob("*.yaml"):
+        if yaml.stem not in keep:
+            yaml.unlink()
+            shutil.rmtree(yaml.with_suffix(""), ignore_errors=True)
+    return content

@@ -11,7 +11,7 @@ import pytest
 
 from carjunction.ops.deploy import Clients, DeploySettings, deploy
 from carjunction.photos.bucket import MANIFEST_KEY, Bucket
-from tests.photos.test_publish_command import sample_with
+from tests.photos.images import sample_with
 
 
 @pytest.fixture

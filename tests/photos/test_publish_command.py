@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +11,7 @@ import pytest
 
 from carjunction.cli import main
 from carjunction.photos.bucket import Bucket
-
-ROOT = Path(__file__).parents[2]
+from tests.photos.images import sample_with
 
 
 @pytest.fixture
@@ -29,17 +27,6 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with mock_aws():
         client: Any = boto3.client("s3", region_name="us-east-1")
         yield client
-
-
-def sample_with(tmp_path: Path, keep: set[str]) -> Path:
-    """The sample content, with only the vehicles in ``keep``."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    for yaml in (content / "vehicles").glob("*.yaml"):
-        if yaml.stem not in keep:
-            yaml.unlink()
-            shutil.rmtree(yaml.with_suffix(""), ignore_errors=True)
-    return content
 
 
 def test_the_command_publishes_the_sample_then_has_nothing_to_do(

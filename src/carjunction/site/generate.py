@@ -1,7 +1,7 @@
 """The site generator: a pure function from the validated catalogue to pages and data files.
 
 Same input, same output; no file, clock or network access. The MkDocs adapter
-(mkdocs_hooks.py) reads the inputs, calls ``generate`` and publishes what it returns.
+(plugin.py) reads the inputs, calls ``generate`` and publishes what it returns.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, real_site: Path) -> Iterator
     origin = f"http://127.0.0.1:{port}"
     try:
         wait_ready(origin, process, log)
-        yield LocalStack(origin=origin, state_dir=work / "state", log=log, process=process)
+        yield LocalStack(origin=origin, state_dir=work / "state", log=log, process=process, site_dir=site)
     finally:
         process.send_signal(signal.SIGINT)
         try:

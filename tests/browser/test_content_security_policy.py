@@ -46,7 +46,7 @@ def test_every_page_runs_under_the_production_csp_without_a_violation(visitor_fa
     visitor: Visitor = visitor_factory()
     visitor.context.add_init_script(WATCH_VIOLATIONS)
     sign_up(visitor, unique_email()).close()
-    pages = site_pages(stack.state_dir.parent / "site")
+    pages = site_pages(stack.site_dir)
     assert len(pages) > 10
     problems: list[str] = []
     for path in pages:

@@ -20,7 +20,7 @@ from carjunction.api.store.db import Db
 from tests.support.site_build import ROOT
 
 POLICY = ROOT / "content" / "policy" / "privacy.md"
-SCRIPTS = ROOT / "overrides" / "assets" / "carjunction"
+SCRIPTS = ROOT / "content" / "assets" / "js"
 
 
 def policy_fields() -> dict[str, set[str]]:

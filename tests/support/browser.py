@@ -34,6 +34,7 @@ class LocalStack:
     state_dir: Path
     log: Path
     process: subprocess.Popen[bytes]
+    site_dir: Path  # the built site it serves (the session's real_site, read-only)
 
     @property
     def outbox(self) -> Path:

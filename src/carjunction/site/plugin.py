@@ -84,7 +84,9 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
             labels, currencies = load_site_data(self.content)
         except CatalogueError as error:
             raise PluginError("\n".join(str(p) for p in error.problems)) from error
-        self.settings = SiteSettings(site_url=config.site_url or "/", labels=labels, currencies=currencies)
+        self.settings = SiteSettings(
+            site_url=config.site_url or "/", labels=labels, currencies=currencies, locale=config.theme["language"]
+        )
         config.extra["company"] = self.catalogue.company.model_dump(mode="json")
         config.extra["labels"] = labels.model_dump(mode="json")
         return config

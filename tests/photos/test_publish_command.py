@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +11,6 @@ import pytest
 from carjunction.cli import main
 from carjunction.photos.bucket import Bucket
 from tests.photos.images import sample_with
-
-
-@pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    import boto3  # noqa: PLC0415
-    from moto import mock_aws  # noqa: PLC0415
-
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        client: Any = boto3.client("s3", region_name="us-east-1")
-        yield client
 
 
 def test_the_command_publishes_the_sample_then_has_nothing_to_do(

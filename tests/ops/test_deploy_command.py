@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from carjunction.cli import main
+from carjunction.photos.bucket import MANIFEST_KEY, PREFIX, Bucket, variant_key
 from tests.support.aws_ops import client, invalidated, new_bucket, new_distribution
+from tests.support.factories import vehicle_data, write_vehicle
+from tests.support.photo_factory import BLUE, GREEN, RED, plain
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -115,3 +121,75 @@ def test_the_site_address_is_handed_to_the_workflows_smoke_step(
     assert code == 0
     assert "carjunction smoke --url https://shop.example.com" in capsys.readouterr().out
     assert github_output.read_text(encoding="utf-8") == "site_url=https://shop.example.com\n"
+
+
+def one_car_with_photos(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A content folder whose one car has three distinct JPEGs (plain files, so no git-lfs is needed)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for data_file in ("company.yaml", "shipping"):
+        copy = shutil.copytree if (CONTENT / data_file).is_dir() else shutil.copy
+        copy(CONTENT / data_file, content / data_file)
+    names = ["01.jpg", "02.jpg", "03.jpg"]
+    yaml_file = write_vehicle(content / "vehicles", vehicle_data(photos=names), photos=False)
+    folder = yaml_file.with_suffix("")
+    folder.mkdir()
+    photos = [plain(folder / name, colour) for name, colour in zip(names, (RED, GREEN, BLUE), strict=True)]
+    shas = [hashlib.sha256(photo.read_bytes()).hexdigest() for photo in photos]
+    return content, shas
+
+
+def photo_keys(s3: Any, bucket: str) -> list[str]:
+    listing = s3.list_objects_v2(Bucket=bucket, Prefix=PREFIX)
+    return sorted(item["Key"] for item in listing.get("Contents", []))
+
+
+def deploy_one_car(tmp_path: Path, flags: list[str]) -> tuple[Any, str, list[str]]:
+    """`carjunction deploy <flags>` of one car with three photos to an empty bucket: (s3, the bucket, the shas)."""
+    content, shas = one_car_with_photos(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<h1>home</h1>", encoding="utf-8")
+    s3 = client("s3")
+    bucket = new_bucket(s3)
+    args = ["deploy", "--bucket", bucket, "--distribution-id", new_distribution(client("cloudfront"), bucket)]
+    args += ["--table", a_table(), "--skip-build", "--skip-sam", "--content", str(content), "--site", str(site)]
+    assert main([*args, *flags]) == 0
+    return s3, bucket, shas
+
+
+@pytest.fixture
+def no_photos_env(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto, and no CARJUNCTION_PHOTOS from the developer's shell: only the flags decide."""
+    monkeypatch.delenv("CARJUNCTION_PHOTOS", raising=False)
+
+
+@pytest.mark.usefixtures("no_photos_env")
+def test_without_the_photos_flag_a_deploy_publishes_no_photo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a car with three photos, When deployed without --photos
+    s3, bucket, _ = deploy_one_car(tmp_path, [])
+    # Then nothing is written under photos/
+    assert photo_keys(s3, bucket) == []
+    assert "publishing photos" not in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("no_photos_env")
+@pytest.mark.parametrize(("flags", "published"), [(["--photos"], 3), (["--photo-limit", "2"], 2)])
+def test_the_photos_flag_publishes_the_photos_the_bucket_lacks(
+    flags: list[str], published: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a car with three photos and an empty bucket, When deployed with --photos (or --photo-limit)
+    s3, bucket, shas = deploy_one_car(tmp_path, flags)
+    # Then the car's photos, up to the limit, are in the manifest with all their variants
+    manifest = Bucket(s3, bucket).read_manifest()
+    assert len(manifest.photos) == published
+    assert set(manifest.photos) <= set(shas)
+    keys = set(photo_keys(s3, bucket))
+    assert MANIFEST_KEY in keys
+    for sha, photo in manifest.photos.items():
+        assert {variant_key(sha, width) for width in photo.widths} <= keys
+    # And a limited run says how many wait for the next deploy
+    left = len(shas) - published
+    assert (f"{left} left for the next deploy" in capsys.readouterr().out) == bool(left)

@@ -43,6 +43,8 @@ def deploy_command(args: argparse.Namespace) -> int:
         skip_sam=args.skip_sam or None,
         settings_file=args.settings,
         strict=args.strict or None,
+        photos=args.photos or args.photo_limit is not None or None,
+        photo_limit=args.photo_limit,
     )
     try:
         # Read first, so that the clients are made in the region the settings file names.
@@ -102,7 +104,29 @@ def add_deploy(commands: Any) -> None:
     sub.add_argument("--site", type=Path, help="built site folder (default: site)")
     sub.add_argument("--skip-build", action="store_true", help="sync the site/ already built")
     sub.add_argument("--skip-sam", action="store_true", help="do not run sam build/deploy even if installed")
+    sub.add_argument(
+        "--photos",
+        action="store_true",
+        help="publish the photos the bucket lacks before the site (as CARJUNCTION_PHOTOS=1); see photos-publish",
+    )
+    sub.add_argument(
+        "--photo-limit",
+        type=at_least_one,
+        metavar="N",
+        help="publish at most N missing photos, the rest in the next deploy (a first publication); implies --photos",
+    )
     sub.set_defaults(run=deploy_command)
+
+
+def at_least_one(text: str) -> int:
+    """A whole number of 1 or more, for argparse (which then says what is wrong, instead of a traceback)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text!r}")
+    return number
 
 
 def smoke_command(args: argparse.Namespace) -> int:

@@ -79,6 +79,9 @@ class DeploySettings(BaseModel):
     template: Path = Path("template.yaml")
     strict: bool = Field(default=False, description="SES warnings stop the deploy before `sam deploy`.")
     photos: bool = Field(default=False, description="Publish the photos the bucket lacks (carjunction.photos).")
+    photo_limit: int | None = Field(
+        default=None, ge=1, description="Publish at most this many missing photos; the next deploy goes on."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **options: Any) -> DeploySettings:
@@ -258,14 +261,14 @@ def publish_stock_photos(
             Bucket(s3_client, bucket),
             needed,
             fetch=fetch or git_lfs_fetcher(content.resolve().parent),
-            options=Options(workers=os.cpu_count() or 1),
+            options=Options(workers=os.cpu_count() or 1, limit=settings.photo_limit),
         )
     except (PointerError, SourceError, ManifestError, OSError) as error:
         raise DeployError(f"photos: {error}; what finished is kept, deploy again to go on") from error
     say(
         f"    {report.needed} photos: {report.held} held, {report.encoded} encoded "
         f"({report.photos_per_second:.1f}/s), {len(report.deleted)} unused deleted, {len(report.marked_unused)} "
-        "marked unused"
+        "marked unused" + (f", {report.left} left for the next deploy" if report.left else "")
     )
     return report
 

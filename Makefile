@@ -57,8 +57,9 @@ bench: venv
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py $(ARGS)
 
 # The first deploy too: settings from deploy/settings.toml, missing secrets created, SES checked, then
-# `sam build && sam deploy` (when the SAM CLI is installed, never prompting), sync site/ and the catalogue,
-# invalidate the changed paths. Needs AWS credentials; see the README. Options: `make deploy ARGS=--strict`.
+# `sam build && sam deploy` (when the SAM CLI is installed, never prompting), with --photos the photos the
+# bucket lacks, the build, sync site/ and the catalogue, invalidate the changed paths. Needs AWS credentials;
+# see the README. Options: `make deploy ARGS="--photos --strict"` (GitHub's deploy passes --photos).
 deploy: venv
 	$(BIN)/carjunction deploy $(ARGS)
 

@@ -82,7 +82,7 @@ def test_main_deploys_with_an_oidc_role_and_no_stored_keys() -> None:
     assert "aws-access-key-id" not in text
     assert "secrets." not in text
     runs = [step.get("run", "") for step in job["steps"]]
-    assert "make deploy" in runs
+    assert "make deploy ARGS=--photos" in runs
 
 
 def deploy_job() -> dict[str, Any]:
@@ -118,12 +118,31 @@ def test_the_deploy_writes_its_settings_deploys_then_smoke_checks_the_site() -> 
     steps = deploy_job()["steps"]
     runs = [step.get("run", "") for step in steps]
     write = next(i for i, run in enumerate(runs) if "deploy/settings.toml" in run)
-    deploy = runs.index("make deploy")
+    deploy = runs.index("make deploy ARGS=--photos")
     smoke = next(i for i, run in enumerate(runs) if "carjunction smoke --url" in run)
     assert write < deploy < smoke
     assert steps[write]["env"]["DEPLOY_SETTINGS"] == "${{ vars.DEPLOY_SETTINGS }}"
     assert steps[deploy]["id"] == "deploy"
     assert steps[smoke]["env"]["SITE_URL"] == "${{ steps.deploy.outputs.site_url }}"
+
+
+def test_the_deploy_checks_out_lfs_pointers_only_and_publishes_the_photos_itself() -> None:
+    # Given the deploy job: its checkout, and the deploy step
+    steps = deploy_job()["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    deploy = next(s for s in steps if s.get("id") == "deploy")
+    # Then the checkout fetches no LFS object (pointers name the photos; the deploy pulls only missing ones)
+    assert checkout["with"]["lfs"] is False
+    # And the deploy publishes the photos the bucket lacks
+    assert deploy["run"] == "make deploy ARGS=--photos"
+
+
+def test_two_deploys_never_run_at_once() -> None:
+    # Given the workflow's concurrency: two photo publishers would race on the bucket's manifest
+    concurrency = load(ROOT / ".github/workflows/deploy.yml")["concurrency"]
+    # Then a second run waits in one fixed group, and none is cancelled half-way through
+    assert concurrency["group"] == "deploy-production"
+    assert concurrency["cancel-in-progress"] is False
 
 
 def load_cfn(path: Path) -> dict[str, Any]:

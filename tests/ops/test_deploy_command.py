@@ -193,3 +193,15 @@ def test_the_photos_flag_publishes_the_photos_the_bucket_lacks(
     # And a limited run says how many wait for the next deploy
     left = len(shas) - published
     assert (f"{left} left for the next deploy" in capsys.readouterr().out) == bool(left)
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "many"])
+def test_a_photo_limit_below_one_is_refused_before_anything_runs(
+    limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # When the limit is not a whole number of 1 or more
+    with pytest.raises(SystemExit) as stopped:
+        main(["deploy", "--photo-limit", limit])
+    # Then argparse stops with a usage error that says why, and no traceback
+    assert stopped.value.code == 2
+    assert "--photo-limit: must be a whole number of 1 or more" in capsys.readouterr().err

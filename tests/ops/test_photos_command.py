@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,8 @@ def test_the_published_variants_are_made_ahead_into_the_build_cache(tmp_path: Pa
     phone_photo(path.with_suffix("") / "IMG_1.jpg")
     # When its photos are ingested
     assert main(["photos", path.stem, "--content", str(tmp_path / "content")]) == 0
-    # Then the build's cache beside content/ already holds the photo's facts and WebP variants
-    cache = tmp_path / ".cache" / "photos"
-    assert len(list(cache.glob("*.json"))) == 1
-    assert list(cache.glob("*.webp"))
+    # Then the build's cache beside content/ already holds the photo's facts and WebP variants, named by content
+    sha = hashlib.sha256((path.with_suffix("") / "01.jpg").read_bytes()).hexdigest()
+    cached = tmp_path / ".cache" / "photos" / sha[:20]
+    assert (cached / "facts.json").is_file()
+    assert list(cached.glob("*.webp"))

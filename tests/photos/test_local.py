@@ -33,7 +33,7 @@ def test_a_local_build_encodes_each_photo_once_into_the_bucket_layout(tmp_path: 
     # Then each is encoded once, and its variants sit at the bucket's paths for the site to link
     assert sorted(first.paths) == sorted(paths) and again.paths == []
     wide = photo_identity(paths[1]).sha256
-    assert sizes[wide] == Photo(width=1000, height=750, widths=(360, 640, 960))
+    assert sizes[wide] == Photo(id=wide[:20], width=1000, height=750, widths=(360, 640, 960))
     files = variant_files(sizes, cache)
     assert (str(cache / "photos" / wide[:20] / "960.webp"), f"photos/{wide[:20]}/960.webp") in files
     assert all(Path(cached).is_file() for cached, _ in files)

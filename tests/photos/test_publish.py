@@ -100,7 +100,9 @@ def test_first_publication_stores_each_photo_once_by_content_hash_cached_immutab
     assert head["CacheControl"] == IMMUTABLE == "public, max-age=31536000, immutable"
     assert head["ContentType"] == "image/webp"
     # And the page build learns every photo's size from the manifest alone
-    assert published_sizes(bucket) == dict.fromkeys(needed, Photo(width=700, height=525, widths=(360, 640)))
+    assert published_sizes(bucket) == {
+        sha: Photo(id=sha[:20], width=700, height=525, widths=(360, 640)) for sha in needed
+    }
 
 
 def test_a_deploy_after_a_price_change_fetches_encodes_and_uploads_nothing(

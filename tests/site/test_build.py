@@ -65,11 +65,12 @@ def test_no_page_references_a_third_party_host(real_site: Path) -> None:
 
 
 def test_originals_and_vehicle_yaml_are_not_published(real_site: Path) -> None:
-    # Then a vehicle's folder holds its page and WebP variants only, and there is no YAML at all
+    # Then a vehicle's folder holds its page only, photos are WebP variants named by content, and no YAML is published
     assert not list(real_site.rglob("*.yaml"))
-    published = list((real_site / "vehicles").glob("*/*"))
-    assert any(p.suffix == ".webp" for p in published)
-    assert all(p.name == "index.html" or re.search(r"-\d+\.webp$", p.name) for p in published)
+    assert {p.name for p in (real_site / "vehicles").glob("*/*")} == {"index.html"}
+    photos = [p.relative_to(real_site).as_posix() for p in (real_site / "photos").rglob("*") if p.is_file()]
+    assert photos
+    assert all(re.fullmatch(r"photos/[0-9a-f]{20}/\d+\.webp", name) for name in photos)
 
 
 def test_the_published_stock_index_holds_every_listed_vehicle(real_site: Path) -> None:

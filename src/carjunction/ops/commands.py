@@ -157,11 +157,13 @@ def add_smoke(commands: Any) -> None:
 
 
 def variant_maker(repository: Path) -> VariantMaker:
-    """The site build's own variant code and cache (.cache/photos/ beside mkdocs.yml), run ahead of the build."""
-    from carjunction.site.photos import make_variants_ahead  # noqa: PLC0415 - Pillow and MkDocs only when needed
-    from carjunction.site.plugin import PHOTOS_CACHE, cache_root  # noqa: PLC0415
+    """The site build's own variant code and cache (.cache/ beside mkdocs.yml), run ahead of the build."""
+    from carjunction.site.photos import encode_ahead  # noqa: PLC0415 - Pillow and MkDocs only when needed
+    from carjunction.site.plugin import cache_root  # noqa: PLC0415
+    from carjunction.site.render_processes import render_processes  # noqa: PLC0415
 
-    return lambda paths: make_variants_ahead(paths, cache_root(repository / "mkdocs.yml") / PHOTOS_CACHE)
+    cache = cache_root(repository / "mkdocs.yml")
+    return lambda paths: encode_ahead(paths, cache, workers=render_processes())
 
 
 def photos_command(args: argparse.Namespace) -> int:

@@ -54,7 +54,13 @@ def photo_id(sha256: str) -> str:
 
 def variant_key(sha256: str, width: int) -> str:
     """The variant's key in the bucket, which is also its path from the site's root."""
-    return f"{PREFIX}{photo_id(sha256)}/{width}.webp"
+    return variant_path(photo_id(sha256), width)
+
+
+def variant_path(photo: str, width: int | str) -> str:
+    """The one naming scheme of a variant, by the photo's id: for the bucket, the pages and the stock page's cards
+    (whose script fills ``{ph}`` and ``{tw}`` placeholders in it)."""
+    return f"{PREFIX}{photo}/{width}.webp"
 
 
 def marker_key(sha256: str, photo: PublishedPhoto) -> str:

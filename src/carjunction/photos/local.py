@@ -39,7 +39,7 @@ def store(cache_dir: Path, sha256: str, encoded: Encoded) -> Photo:
         partial = target.with_suffix(".part")
         partial.write_bytes(data)
         partial.replace(target)
-    photo = Photo(width=encoded.width, height=encoded.height, widths=encoded.widths)
+    photo = Photo(id=photo_id(sha256), width=encoded.width, height=encoded.height, widths=encoded.widths)
     facts_file(cache_dir, sha256).write_text(json.dumps(photo.model_dump(mode="json")))  # last: complete
     return photo
 

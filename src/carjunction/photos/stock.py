@@ -3,7 +3,7 @@
 The site adapter's side of the contract, for a build whose photos live in the bucket:
 
     identities = photo_identities(vehicles, content_dir)        # (stock_no, name) → sha256; pointers suffice
-    sizes = published_sizes(Bucket(s3, bucket))                 # sha256 → Photo(width, height, widths)
+    sizes = published_sizes(Bucket(s3, bucket))                 # sha256 → Photo(id, width, height, widths)
     url = variant_key(identities[key], width)                   # photos/<sha256[:20]>/<width>.webp
 
 and `publish_photos(bucket, needed_photos(identities, content_dir), ...)` runs before the pages are synced.
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from carjunction.catalogue import Catalogue, Status, Vehicle
-from carjunction.photos.bucket import Bucket, Manifest
+from carjunction.photos.bucket import Bucket, Manifest, photo_id
 from carjunction.photos.identity import photo_identity
 from carjunction.site.settings import Photo
 
@@ -52,7 +52,7 @@ def needed_photos(identities: Mapping[PhotoKey, str], content_dir: Path) -> dict
 def photo_sizes(manifest: Manifest) -> dict[str, Photo]:
     """sha256 → the site's Photo (width, height, widths) for every published photo."""
     return {
-        sha: Photo(width=photo.width, height=photo.height, widths=photo.widths)
+        sha: Photo(id=photo_id(sha), width=photo.width, height=photo.height, widths=photo.widths)
         for sha, photo in manifest.photos.items()
     }
 

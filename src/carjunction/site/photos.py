@@ -1,132 +1,128 @@
-"""WebP variants of the vehicle photos, made once per original and kept in a cache outside site/.
+"""The build's photos: each listed photo's published name and size, from the local cache or the bucket's manifest.
 
-The cache is keyed by the original's content hash, the width and the quality, so a
-rebuild only processes photos it has not seen; renaming or moving a photo costs nothing.
-Originals are never published, only their variants.
+A photo is named by the SHA-256 of its bytes (carjunction.photos), read from the file or from the Git LFS
+pointer that stands for it, and remembered by file stamp so that no build reads a photo twice. Its variants
+are ``photos/<id>/<width>.webp`` from the site's root, one set per distinct photo however many cars use it.
+
+- **Local** (``make build``, ``make serve``, CI): the variants the cache lacks are encoded on the build's
+  cores (carjunction.photos.local) into a cache laid out as the bucket, and linked into site/photos/.
+  A photo whose bytes are not checked out (an LFS pointer) is left off its page, with a note.
+- **Published** (a deploy, ``CARJUNCTION_PHOTO_MANIFEST``): the bucket's manifest, saved by the deploy
+  after it published the photos, gives every size. No photo is read or written; the bucket serves them.
+  A photo the manifest lacks (a first publication split across runs) is left off its page, with a note.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import logging
 import os
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from carjunction.catalogue import Vehicle
 from carjunction.file_memo import FileMemo, file_stamp
-from carjunction.site.settings import Photo, variant_widths
-from carjunction.site.vehicle_pages import PhotoKey, variant_url
+from carjunction.photos.bucket import PREFIX, Manifest, ManifestError
+from carjunction.photos.identity import photo_identity
+from carjunction.photos.stock import PhotoKey, needed_photos, photo_path, photo_sizes
+from carjunction.site.settings import Photo
 
-QUALITY = 72
-DIGESTS_KIND = ("photo-content-hash", 1)
-VEHICLES_DIR = "vehicles"
+log = logging.getLogger("mkdocs.plugins.carjunction")
+
+MANIFEST_ENV = "CARJUNCTION_PHOTO_MANIFEST"  # a saved photos/manifest.json: build with the bucket's photos
+IDENTITIES_FILE = "identities.pickle"
+IDENTITIES_KIND = ("photo-identity", 1)
+
+
+@dataclass(frozen=True)
+class Identified:
+    sha256: dict[PhotoKey, str]
+    pointers: set[str] = field(default_factory=set)  # hashes known only from an LFS pointer here
 
 
 @dataclass(frozen=True)
 class PreparedPhotos:
-    photos: dict[PhotoKey, Photo]
-    # (cached variant, path under the site root) for every variant to publish
-    variants: list[tuple[str, str]]
+    photos: dict[PhotoKey, Photo]  # the photos the pages show
+    variants: list[tuple[str, str]]  # (cached file, path under the site root) to link into site/; none if published
+    left_out: list[PhotoKey]  # listed photos without variants: not shown
 
 
-def content_hash(path: str | Path) -> str:
-    with open(path, "rb") as original:  # noqa: PTH123 - a plain string path, as the build's loop has it
-        return hashlib.sha256(original.read()).hexdigest()[:32]
-
-
-def make_variants(original: Path, digest: str, cache_dir: Path) -> Photo:
-    """Read the facts of a cached original, or make its variants and record them."""
-    facts_file = cache_dir / f"{digest}.json"
-    if facts_file.is_file():
-        return Photo.model_validate_json(facts_file.read_text())
-    from PIL import Image  # noqa: PLC0415 - only a build with new photos needs Pillow (~25 ms to import)
-
-    with Image.open(original) as image:
-        image.load()
-        picture = image.convert("RGB")
-    photo = Photo(width=picture.width, height=picture.height, widths=variant_widths(picture.width))
-    for width in photo.widths:
-        height = max(1, round(picture.height * width / picture.width))
-        resized = picture if width == picture.width else picture.resize((width, height), Image.Resampling.LANCZOS)
-        target = cached_variant(cache_dir, digest, width)
-        partial = target.with_suffix(f".{os.getpid()}.part")  # two builds at once never share a half-file
-        resized.save(partial, "WEBP", quality=QUALITY, method=4)
-        partial.replace(target)
-    # Written last: its presence means every variant is complete.
-    facts_file.write_text(json.dumps(photo.model_dump(mode="json")))
-    return photo
-
-
-def make_variants_ahead(originals: Iterable[Path], cache_dir: Path) -> int:
-    """Fill the build's cache for these originals now (`carjunction photos`), so the next build skips them."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for original in originals:
-        make_variants(original, content_hash(original), cache_dir)
-        count += 1
-    return count
-
-
-def known_digest(original: str, digests: FileMemo) -> str:
-    """The original's content hash, from ``digests`` while the file is unchanged (else read and recorded)."""
-    stamp = file_stamp(original)
-    known, digest = digests.get(original, stamp)
-    if not known:
-        digest = content_hash(original)
-        digests.put(original, stamp, digest)
-    return str(digest)
-
-
-def prepare_photos(vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path) -> PreparedPhotos:
-    """Each photo's facts and variants, made where the cache lacks them."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    photos: dict[PhotoKey, Photo] = {}
-    variants: list[tuple[str, str]] = []
-    seen: dict[str, Photo] = {}  # one photo used by several vehicles is read once
-    # Hashing every original on every build would read every photo: gigabytes for a real stock.
-    digests = FileMemo(cache_dir / "originals.pickle", kind=DIGESTS_KIND)
-    # Plain strings in this loop: it runs once per photo, and pathlib's objects were most of its cost.
-    originals, cache = str(content_dir / VEHICLES_DIR), str(cache_dir)
+def identify(vehicles: Iterable[Vehicle], content_dir: Path, memo: FileMemo) -> Identified:
+    """Each listed photo's SHA-256, read only from files that changed since the memo saw them."""
+    identified = Identified(sha256={})
     for vehicle in vehicles:
         for name in vehicle.photos:
-            original = f"{originals}/{vehicle.stock_no}/{name}"
-            digest = known_digest(original, digests)
-            photo = seen.get(digest) or seen.setdefault(digest, make_variants(Path(original), digest, cache_dir))
-            photos[(vehicle.stock_no, name)] = photo
-            variants += [
-                (f"{cache}/{variant_name(digest, w)}", variant_url(vehicle.stock_no, name, w)) for w in photo.widths
-            ]
-    digests.save()
-    return PreparedPhotos(photos=photos, variants=variants)
+            path = str(photo_path(content_dir, vehicle.stock_no, name))
+            stamp = file_stamp(path)
+            known, value = memo.get(path, stamp)
+            if not known:
+                identity = photo_identity(path)
+                value = (identity.sha256, identity.pointer)
+                memo.put(path, stamp, value)
+            sha256, pointer = value
+            identified.sha256[(vehicle.stock_no, name)] = sha256
+            if pointer:
+                identified.pointers.add(sha256)
+    memo.keep_only({str(photo_path(content_dir, no, name)) for no, name in identified.sha256})
+    memo.save()
+    return identified
 
 
-def variant_name(digest: str, width: int) -> str:
-    return f"{digest}-q{QUALITY}-{width}.webp"
+def prepare_photos(
+    vehicles: Iterable[Vehicle], content_dir: Path, cache_dir: Path, *, workers: int = 1, manifest: Path | None = None
+) -> PreparedPhotos:
+    """The pages' photos: from ``manifest`` (a deploy), else encoded into the build's ``cache_dir`` where it lacks
+    them (its photos/ folder is laid out as the bucket's)."""
+    memo = FileMemo(cache_dir / PREFIX / IDENTITIES_FILE, kind=IDENTITIES_KIND)
+    identified = identify(vehicles, content_dir, memo)
+    if manifest is not None:
+        try:
+            sizes = photo_sizes(Manifest.model_validate_json(manifest.read_bytes()))
+        except ValidationError as error:
+            raise ManifestError(f"{manifest} is not a photo manifest: {error}") from error
+        variants: list[tuple[str, str]] = []
+    else:
+        from carjunction.photos.local import local_photos, variant_files  # noqa: PLC0415 - Pillow, for local builds
+
+        needed = needed_photos(identified.sha256, content_dir)
+        on_disk = {sha: path for sha, path in needed.items() if sha not in identified.pointers}
+        sizes = local_photos(on_disk, cache_dir, workers=workers)
+        variants = variant_files(sizes, cache_dir)
+    photos = {key: sizes[sha] for key, sha in identified.sha256.items() if sha in sizes}
+    left_out = [key for key in identified.sha256 if key not in photos]
+    if left_out:
+        why = "not in the photo manifest" if manifest is not None else "Git LFS pointers without their bytes"
+        log.info("carjunction: %d photos left off their pages (%s), e.g. %s", len(left_out), why, left_out[0])
+    return PreparedPhotos(photos=photos, variants=variants, left_out=left_out)
 
 
-def cached_variant(cache_dir: Path, digest: str, width: int) -> Path:
-    return cache_dir / variant_name(digest, width)
+def encode_ahead(originals: Iterable[Path], cache_dir: Path, *, workers: int = 1) -> int:
+    """Fill the build's cache for these originals now (`carjunction photos`), so the next build links them at once."""
+    from carjunction.photos.local import local_photos  # noqa: PLC0415 - Pillow, only when encoding
+
+    needed = {photo_identity(path).sha256: path for path in originals}
+    return len(local_photos(needed, cache_dir, workers=workers))
 
 
-def publish_variants(
-    variants: Iterable[tuple[str | Path, str]], site_dir: str | Path, made: set[str] | None = None
-) -> int:
-    """Hard-link (or copy, across file systems) each variant into the site; returns how many.
+def manifest_file() -> Path | None:
+    """The saved manifest a deploy builds with (``CARJUNCTION_PHOTO_MANIFEST``), or None for a local build."""
+    chosen = os.environ.get(MANIFEST_ENV, "")
+    return Path(chosen) if chosen else None
 
-    ``made`` holds folders known to exist (the build's page folders, as strings); it is added to.
-    Plain string paths: this runs 30,000 times for 10,000 vehicles, where pathlib's objects showed.
-    """
+
+def publish_variants(variants: Iterable[tuple[str | Path, str]], site_dir: str | Path) -> int:
+    """Hard-link (or copy, across file systems) each variant into the site; returns how many."""
     count = 0
-    made = set() if made is None else made
+    made: set[str] = set()
     root = str(site_dir)
     for cached, url in variants:
         target = f"{root}/{url}"
         folder = target.rpartition("/")[0]
         if folder not in made:
-            os.makedirs(folder, exist_ok=True)  # noqa: PTH103 - plain strings in this loop
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103 - plain strings: a local stock has many thousands
             made.add(folder)
         try:
             os.link(cached, target)

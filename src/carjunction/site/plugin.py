@@ -7,7 +7,7 @@ One instance holds one build's state, and each event does one thing:
     on_files        register the generated data files (stock index, feed, calculator data) and scripts
     on_nav          keep the navigation, for the shells
     on_env          make the page shells (render.py) and send them to the rendering
-    on_post_build   collect the rendered pages and add them to the sitemap
+    on_post_build   link a local build's photo variants, collect the rendered pages, add them to the sitemap
 
 Vehicle and per-make pages are rendered straight from the theme's Jinja templates: no Markdown, never in
 the nav or the search index, so the build stays linear in the stock size. Only this module, render.py and
@@ -38,10 +38,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from carjunction.catalogue import Catalogue, CatalogueError, Status
 from carjunction.file_memo import FileMemo
+from carjunction.photos.bucket import ManifestError
+from carjunction.photos.encode import SourceError
+from carjunction.photos.lfs import PointerError
 from carjunction.site.catalogue_cache import PARSED_KIND, load_catalogue_for_build
 from carjunction.site.generate import Pages, generate
 from carjunction.site.output import SiteBuild
-from carjunction.site.photos import prepare_photos
+from carjunction.site.photos import manifest_file, prepare_photos, publish_variants
 from carjunction.site.render import PartsMaker, ThemePages, without_site_search
 from carjunction.site.render_processes import RenderProcesses, Share, SiteOutput, render_processes
 from carjunction.site.scripts import SOURCE_DIR, script_bundles
@@ -50,7 +53,6 @@ from carjunction.site.settings import SiteSettings, load_site_data
 log = logging.getLogger("mkdocs.plugins.carjunction")
 
 CACHE_ENV = "CARJUNCTION_CACHE_DIR"  # overrides the cache_dir option (each test session has its own)
-PHOTOS_CACHE = "photos"  # in the cache folder: photo variants, and the parsed YAML
 PARSED_CACHE = "catalogue/parsed.pickle"
 
 
@@ -72,7 +74,7 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         """Load the catalogue and the site's data; the company and labels are in every page's ``config.extra``."""
         self.stop()  # a previous build of `mkdocs serve` that failed before on_post_build
         self.cache = cache_root(config.config_file_path, self.config.cache_dir)
-        self.variants: dict[str, list[tuple[str, str]]] = {}  # photo variants by the page they sit beside
+        self.variants: list[tuple[str, str]] = []  # (cached photo variant, its path in the site) for a local build
         self.nav: Navigation | None = None
         self.maker: PartsMaker | None = None
         self.theme: ThemePages | None = None  # the theme with the site's navigation (on_env)
@@ -98,15 +100,19 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         pages = self.pages
         self.maker = PartsMaker(config.theme.get_env(), without_site_search(config), self.build.summary)
         self.started = time.perf_counter()
-        share = Share(pages, self.maker, SiteOutput(str(config.site_dir), self.variants))
+        share = Share(pages, self.maker, SiteOutput(str(config.site_dir)))
         self.rendering = RenderProcesses(self.processes, share.render)
         log.info("carjunction: photos and %d pages generated in %.2f s", len(pages), self.started - started)
 
     def generated(self, catalogue: Catalogue) -> SiteBuild:
         published = [v for v in catalogue.vehicles if v.status != Status.WITHDRAWN]
-        prepared = prepare_photos(published, self.content, self.cache / PHOTOS_CACHE)
-        for cached, url in prepared.variants:
-            self.variants.setdefault(url.rpartition("/")[0] + "/", []).append((cached, url))
+        try:
+            prepared = prepare_photos(
+                published, self.content, self.cache, workers=self.processes, manifest=manifest_file()
+            )
+        except (SourceError, PointerError, ManifestError, OSError) as error:
+            raise PluginError(f"carjunction: photos: {error}") from error
+        self.variants = prepared.variants
         return generate(catalogue, self.settings, prepared.photos)
 
     @property
@@ -144,9 +150,10 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         return named_search_dialog(output)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Collect the rendered pages and add them to MkDocs' sitemap."""
+        """Link a local build's photo variants, collect the rendered pages and add them to MkDocs' sitemap."""
         if self.rendering is None:
             raise PluginError("carjunction: the build did not reach on_pre_build")
+        linked = publish_variants(self.variants, config.site_dir)  # while the render processes finish
         try:
             urls = [url for _, url in self.rendering.results()]
         finally:
@@ -156,7 +163,7 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
             "carjunction: rendered %d pages with %d process(es) and published %d photo variants in %.2f s",
             len(urls),
             self.processes,
-            sum(len(variants) for variants in self.variants.values()),
+            linked,
             time.perf_counter() - self.started,
         )
 

@@ -2,7 +2,7 @@
 
 Each process takes every N-th page: it renders the page's own parts (render.py) as soon as it starts,
 before MkDocs has made the navigation; once the shells arrive (on_env) it fills each page from its shell
-and writes it, with the page's photo variants beside it. With N > 1 the processes are forked when the
+and writes it. With N > 1 the processes are forked when the
 pages are generated (on_pre_build), so their work overlaps MkDocs reading ``content/`` and building its
 own pages; with N = 1 the same function runs in the build's own process at the end (on_post_build).
 """
@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from mkdocs.exceptions import PluginError
 
 from carjunction.site.generate import Pages
-from carjunction.site.photos import publish_variants
 from carjunction.site.render import MadeParts, PartsMaker, Shells
 
 PROCESSES_ENV = "CARJUNCTION_RENDER_PROCESSES"  # how many processes render the generated pages
 MAX_PROCESSES = 8
-Variants = Mapping[str, Sequence[tuple[str, str]]]  # photo variants by the URL of the page they sit beside
 Urls = list[tuple[int, str]]  # the pages a process wrote: their number in page order, and their URL
 
 
@@ -60,13 +58,12 @@ class Inbox:
 
 @dataclass
 class SiteOutput:
-    """Where generated pages are written: the site folder, with each page's photo variants beside it."""
+    """Where generated pages are written: the site folder."""
 
     site_dir: str
-    variants: Variants
     made: set[str] = field(default_factory=set)  # folders known to exist, as strings: this runs once per page
 
-    def write(self, dest_uri: str, url: str, html: str) -> None:
+    def write(self, dest_uri: str, html: str) -> None:
         target = f"{self.site_dir}/{dest_uri}"
         folder = target.rpartition("/")[0]
         if folder not in self.made:
@@ -74,8 +71,6 @@ class SiteOutput:
             self.made.add(folder)
         with open(target, "wb") as page_file:  # noqa: PTH123 - plain strings in this loop
             page_file.write(html.encode())
-        # Each process links the photo variants of its own vehicles, into the folders it has just made.
-        publish_variants(self.variants.get(url, ()), self.site_dir, self.made)
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ class Share:
 
     def write(self, pending: list[MadeParts], shells: Shells) -> None:
         for page in pending:
-            self.output.write(page.dest_uri, page.url, shells[page.key].fill(page.parts))
+            self.output.write(page.dest_uri, shells[page.key].fill(page.parts))
         pending.clear()
 
 

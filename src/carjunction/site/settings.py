@@ -75,10 +75,15 @@ class Currencies(BaseModel):
 
 
 class Photo(BaseModel):
-    """What the build knows of one original photo: its size, and the widths of the variants made from it."""
+    """What the build knows of one photo: the name its variants are published under, its size, and their widths.
+
+    ``id`` is the start of the SHA-256 of the photo's bytes (carjunction.photos.bucket.photo_id): the page links
+    ``photos/<id>/<width>.webp`` and never needs the bytes themselves.
+    """
 
     model_config = ConfigDict(frozen=True)
 
+    id: str = Field(pattern=r"^[0-9a-f]{20}$")
     width: int
     height: int
     widths: tuple[int, ...]

@@ -6,7 +6,8 @@ Layout (version 1), every column holds one entry per vehicle, in stock-number or
 - ``no`` stock numbers; ``md`` model index; ``mc`` model-code index;
   ``ch`` chassis number, or only what follows "<model code>-" when it starts so (marked by a leading "-").
 - ``yr`` registration year; ``km`` mileage; ``usd`` FOB price; ``add`` days since ``epoch`` it was added.
-- ``ph`` the first photo's file stem ("" when it has none); ``tw`` its smallest variant width.
+- ``ph`` the first published photo's id (its variants are ``photos/<ph>/<width>.webp``; "" when it has none);
+  ``tw`` its smallest variant width.
 - enum columns (``f`` fuel, ``t`` transmission, ``d`` drive, ``s`` steering, ``b`` body type) are strings
   with one character per vehicle: the index of its code in ``enums[column]`` as "a", "b", …
 
@@ -23,7 +24,7 @@ from typing import Any
 
 from carjunction.catalogue import BodyType, Drive, Fuel, Steering, Transmission, Vehicle
 from carjunction.site.settings import Photo
-from carjunction.site.vehicle_pages import photo_stem
+from carjunction.site.vehicle_pages import shown_photos
 
 VERSION = 1
 ENUMS: dict[str, tuple[str, Any]] = {
@@ -67,9 +68,10 @@ def stock_index(vehicles: Sequence[Vehicle], photos: Mapping[tuple[str, str], Ph
         "km": [v.mileage_km for v in vehicles],
         "usd": [v.price_usd for v in vehicles],
         "add": [(v.added - epoch).days for v in vehicles],
-        "ph": [photo_stem(v.photos[0]) if v.photos else "" for v in vehicles],
-        "tw": [photos[(v.stock_no, v.photos[0])].widths[0] if v.photos else 0 for v in vehicles],
     }
+    firsts = [listed[0] if (listed := shown_photos(v, photos)) else None for v in vehicles]
+    index["ph"] = [first.id if first else "" for first in firsts]
+    index["tw"] = [first.widths[0] if first else 0 for first in firsts]
     for column, (field, enum) in ENUMS.items():
         positions = {member.value: index for index, member in enumerate(enum)}
         index[column] = "".join(chr(ord("a") + positions[getattr(v, field).value]) for v in vehicles)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from carjunction.catalogue import Status, Vehicle
+from carjunction.photos.bucket import variant_path
 from carjunction.site.output import GeneratedPage
 from carjunction.site.settings import Labels, Photo, SiteSettings
 from carjunction.site.words import decimal, grouped, measure, phrase, price, slug, vehicle_facts, vehicle_title
@@ -30,44 +31,39 @@ def make_url(make: str) -> str:
     return f"{STOCK_URL}{slug(make)}/"
 
 
-def variant_url(stock_no: str, photo: str, width: int) -> str:
-    """Beside the vehicle's page: one folder per vehicle in the site, not two."""
-    return vehicle_path(stock_no) + variant_name(photo_stem(photo), width)
+# Vehicle pages sit two folders down (vehicles/<stock_no>/); their photo links climb to the site's root.
+VEHICLE_TO_ROOT = "../../"
 
 
-def variant_name(stem: str, width: int | str) -> str:
-    """A photo variant's file name: the one scheme, for the pages, the cards and the stock page's card template."""
-    return f"{stem}-{width}.webp"
-
-
-def photo_stem(photo: str) -> str:
-    # Photo names are plain file names with an extension (the loader checks): PurePosixPath.stem, without its cost.
-    return photo.rpartition(".")[0]
+def shown_photos(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo]) -> list[Photo]:
+    """The vehicle's photos in its order, those with known variants: a deploy leaves out a photo the bucket
+    does not hold yet (a first publication split across runs) rather than link a missing image."""
+    return [photo for name in vehicle.photos if (photo := photos.get((vehicle.stock_no, name))) is not None]
 
 
 def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: Labels) -> list[dict[str, Any]]:
     """Each photo's variants, its size (so nothing jumps while it loads) and its alt text.
 
-    ``src``, ``srcset``, ``smallest`` and ``largest`` are relative to the vehicle's page, beside which
-    the variants are published: the page needs no URL rewriting for them. ``url`` is the largest
-    variant's path from the site's root.
+    ``src``, ``srcset``, ``smallest`` and ``largest`` are relative to the vehicle's page; ``url`` is the
+    largest variant's path from the site's root. Variants are named by content (``variant_path``), so a
+    photo two cars share is one set of files, cached for good.
     """
     title = vehicle_title(labels, vehicle)
+    listed = shown_photos(vehicle, photos)
     shown = []
-    for number, name in enumerate(vehicle.photos, start=1):
-        photo = photos[(vehicle.stock_no, name)]
+    for number, photo in enumerate(listed, start=1):
         widest = photo.widths[-1]
-        stem = photo_stem(name)
+        here = {width: VEHICLE_TO_ROOT + variant_path(photo.id, width) for width in photo.widths}
         shown.append(
             {
-                "src": variant_name(stem, min(photo.widths, key=lambda w: abs(w - 640))),
-                "srcset": ", ".join(f"{variant_name(stem, w)} {w}w" for w in photo.widths),
-                "smallest": variant_name(stem, photo.widths[0]),
-                "largest": variant_name(stem, widest),
-                "url": variant_url(vehicle.stock_no, name, widest),
+                "src": here[min(photo.widths, key=lambda w: abs(w - 640))],
+                "srcset": ", ".join(f"{here[w]} {w}w" for w in photo.widths),
+                "smallest": here[photo.widths[0]],
+                "largest": here[widest],
+                "url": variant_path(photo.id, widest),
                 "width": widest,
                 "height": round(photo.height * widest / photo.width),
-                "alt": phrase(labels, "photo_alt", title=title, number=number, count=len(vehicle.photos)),
+                "alt": phrase(labels, "photo_alt", title=title, number=number, count=len(listed)),
             }
         )
     return shown
@@ -186,10 +182,8 @@ def vehicle_page(
 
 def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo], locale: str) -> dict[str, Any]:
     """What a list shows of a vehicle: the same fields the stock page's script shows."""
-    thumb = ""
-    if vehicle.photos:
-        photo = photos[(vehicle.stock_no, vehicle.photos[0])]
-        thumb = variant_url(vehicle.stock_no, vehicle.photos[0], photo.widths[0])
+    listed = shown_photos(vehicle, photos)
+    thumb = variant_path(listed[0].id, listed[0].widths[0]) if listed else ""
     return {
         "url": vehicle_url(vehicle),
         "stock_no": vehicle.stock_no,
@@ -204,7 +198,7 @@ def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo], loc
 def card_pattern(labels: Labels, *, photo: bool) -> dict[str, str]:
     """A card whose values are {placeholders}, for the stock page's <template>: its script fills them from the
     stock index (``no``, ``year``, ``make``, ``model``, ``km`` and ``usd`` written in the page's language, and
-    the first photo's stem ``ph`` and width ``tw``), so the markup, the words and the URLs stay made here."""
+    the first photo's id ``ph`` and smallest width ``tw``), so the markup, the words and the URLs stay made here."""
     return {
         "url": vehicle_path("{no}"),
         "stock_no": "{no}",
@@ -212,7 +206,7 @@ def card_pattern(labels: Labels, *, photo: bool) -> dict[str, str]:
         "year": "{year}",
         "mileage": labels.units["km"].format(n="{km}"),
         "price": labels.units["usd"].format(n="{usd}"),
-        "thumb": vehicle_path("{no}") + variant_name("{ph}", "{tw}") if photo else "",
+        "thumb": variant_path("{ph}", "{tw}") if photo else "",
     }
 
 

@@ -6,7 +6,7 @@ import json
 import shutil
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ class Recorder:
         self.commands: list[list[str]] = []
         self.site_dir = site_dir
 
-    def __call__(self, command: Sequence[str]) -> None:
+    def __call__(self, command: Sequence[str], /, env: Mapping[str, str] | None = None) -> None:
         self.commands.append(list(command))
         if "mkdocs" in command:
             self.site_dir.mkdir(parents=True, exist_ok=True)

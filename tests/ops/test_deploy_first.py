@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ class SamRecorder:
         self.secret_name = secret_name
         self.secret_existed_at_deploy: bool | None = None
 
-    def __call__(self, command: Sequence[str]) -> None:
+    def __call__(self, command: Sequence[str], /, env: Mapping[str, str] | None = None) -> None:
         self.commands.append(list(command))
         if command[:2] == ["sam", "deploy"]:
             names = client("ssm").describe_parameters()["Parameters"]

@@ -116,6 +116,7 @@ def test_an_unbuilt_site_is_refused_before_anything_is_deleted(tmp_path: Path) -
         ("assets/stylesheets/palette.06af60db.min.css", IMMUTABLE),
         ("assets/javascripts/bundle.a5f9d56c.min.js.map", IMMUTABLE),
         ("vehicles/CJ1/01-960.3fa9c2d1e0.webp", IMMUTABLE),
+        ("photos/0a960841fb8e20e46736/640.webp", IMMUTABLE),
         ("assets/javascripts/calculator.js", "public, max-age=86400"),
         ("vehicles/CJ1/01.jpg", "public, max-age=86400"),
         ("404.html", SHORT),

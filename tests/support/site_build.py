@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,12 +16,17 @@ CACHE_ENV = "CARJUNCTION_CACHE_DIR"
 
 
 def build_site(
-    site_dir: Path, config: Path = ROOT / "mkdocs.yml", *, strict: bool = True, cache_dir: Path | None = None
+    site_dir: Path,
+    config: Path = ROOT / "mkdocs.yml",
+    *,
+    strict: bool = True,
+    cache_dir: Path | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of ``config`` into ``site_dir``; raises with MkDocs' output when it fails.
     The cache is ``cache_dir``, by default a new folder beside ``site_dir``."""
     cache = cache_dir or site_dir.with_name(f"{site_dir.name}-cache")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", CACHE_ENV: str(cache)}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", CACHE_ENV: str(cache), **(extra_env or {})}
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site_dir)]
     result = subprocess.run(
         [*command, "--strict"] if strict else command,

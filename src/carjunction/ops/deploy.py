@@ -12,10 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +39,13 @@ from carjunction.photos.bucket import PREFIX as PHOTOS_PREFIX
 if TYPE_CHECKING:
     from carjunction.photos.publish import Fetcher, PublishReport
 
-Runner = Callable[[Sequence[str]], None]
+
+class Runner(Protocol):
+    """Runs one command (``env`` added to this process's environment); raises DeployError if it fails."""
+
+    def __call__(self, command: Sequence[str], /, env: Mapping[str, str] | None = None) -> None: ...
+
+
 Say = Callable[[str], None]
 CatalogueSync = Callable[[Any, str, Catalogue], int]
 
@@ -137,9 +144,9 @@ class DeployError(Exception):
     """A step failed; the message says which and what to do. Later steps did not run."""
 
 
-def run_command(command: Sequence[str]) -> None:
+def run_command(command: Sequence[str], /, env: Mapping[str, str] | None = None) -> None:
     try:
-        subprocess.run(list(command), check=True)  # noqa: S603 - fixed commands, no shell
+        subprocess.run(list(command), check=True, env={**os.environ, **env} if env else None)  # noqa: S603 - fixed commands
     except subprocess.CalledProcessError as error:
         raise DeployError(f"`{' '.join(command)}` failed with exit code {error.returncode}") from error
 
@@ -273,6 +280,46 @@ def publish_stock_photos(
     return report
 
 
+def deploy_stack(
+    settings: DeploySettings,
+    clients: Clients,
+    plan: StackPlan | None,
+    *,
+    report: DeployReport,
+    run: Runner,
+    say: Say,
+) -> None:
+    """Steps 2 and 3: the secrets and mail the stack needs, then `sam build` and `sam deploy` (given a plan)."""
+    if plan is not None:
+        say(f"2/7 secrets and mail for stack {settings.stack_name} ({plan.file.path})")
+        prepare_stack(settings, clients, plan, report, say)
+    else:
+        say("2/7 secrets and mail not checked: the stack is not deployed this time")
+    if settings.skip_sam:
+        say("3/7 stack deploy skipped (--skip-sam)")
+    elif plan is not None:
+        say("3/7 deploying the stack with SAM")
+        for command in sam_commands(settings, plan):
+            run(command)
+    else:
+        say(f"3/7 {SAM_INSTALL_HINT}")
+
+
+BUILD = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+
+
+def build_with_published_photos(s3_client: Any, bucket: str, run: Runner) -> None:
+    """Build the pages from the bucket's photo manifest (carjunction.site.photos): no photo is read or linked,
+    and a photo not published yet is left off its page."""
+    from carjunction.photos.bucket import Bucket  # noqa: PLC0415 - only a deploy with photos needs it
+    from carjunction.site.photos import MANIFEST_ENV  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="carjunction-photos-") as folder:
+        saved = Path(folder) / "manifest.json"
+        saved.write_text(Bucket(s3_client, bucket).read_manifest().model_dump_json(), encoding="utf-8")
+        run(BUILD, env={MANIFEST_ENV: str(saved)})
+
+
 @dataclass
 class Clients:
     """boto3 clients, made by the caller (the CLI) so that tests can hand in moto-backed ones."""
@@ -310,28 +357,20 @@ def deploy(
     )
     plan = plan or load_plan(settings, required=sam_runs)
     settings = settings.with_file(plan.file if plan else None)
-    if sam_runs and plan is not None:
-        say(f"2/7 secrets and mail for stack {settings.stack_name} ({plan.file.path})")
-        prepare_stack(settings, clients, plan, report, say)
-    else:
-        say("2/7 secrets and mail not checked: the stack is not deployed this time")
-    if settings.skip_build:
-        say("3/7 build skipped (--skip-build)")
-    else:
-        say("3/7 building the site")
-        run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"])
-    if settings.skip_sam:
-        say("4/7 stack deploy skipped (--skip-sam)")
-    elif sam_runs and plan is not None:
-        say("4/7 deploying the stack with SAM")
-        for command in sam_commands(settings, plan):
-            run(command)
-    else:
-        say(f"4/7 {SAM_INSTALL_HINT}")
+    deploy_stack(settings, clients, plan if sam_runs else None, report=report, run=run, say=say)
     targets = resolve_targets(settings, clients.cloudformation, need_table=catalogue_sync is not None)
     report.site_url = targets.site_url
+    # The bucket exists only after the stack does; the pages are built with what it then holds.
     if settings.photos:
         report.photos = publish_stock_photos(settings, clients.s3, targets.bucket, catalogue, say, fetch=fetch_photos)
+    if settings.skip_build:
+        say("4/7 build skipped (--skip-build)")
+    elif settings.photos:
+        say("4/7 building the site with the published photos")
+        build_with_published_photos(clients.s3, targets.bucket, run)
+    else:
+        say("4/7 building the site")
+        run(BUILD)
     say(f"5/7 syncing {settings.site_dir} to s3://{targets.bucket}")
     try:
         # photos/ belongs to the photo publisher; its garbage collection removes what no car uses.

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from carjunction.photos.bucket import VARIANT as PHOTO_VARIANT  # named by content: kept for good
+
 # mimetypes depends on the host's /etc/mime.types; these must never vary between machines.
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -84,7 +86,7 @@ def content_type(key: str) -> str:
 
 def cache_control(key: str) -> str:
     name = key.rsplit("/", 1)[-1]
-    if FINGERPRINTED.search(name):
+    if FINGERPRINTED.search(name) or PHOTO_VARIANT.match(key):
         return IMMUTABLE
     if Path(name).suffix.lower() in SHORT_SUFFIXES:
         return SHORT

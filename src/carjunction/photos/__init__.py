@@ -17,9 +17,10 @@
 - **Garbage**: a published photo no car uses gets `unused_since`; after a grace period (7 days, far
   longer than any cached copy of a page) it is dropped from the manifest, then its variants deleted.
   A photo used again before then is un-marked and never re-encoded.
-- **The page build** needs sizes only (stock.py: `published_sizes`, `photo_identities`, `variant_key`).
+- **The page build** needs each photo's hash and size only (site/photos.py; the scheme is `variant_path`).
   Locally (`make serve`, `make build`, CI) local.py encodes the photos on disk once into a cache laid
   out as the bucket, so pages link the same URLs without AWS.
-- **Deploy**: `CARJUNCTION_PHOTOS=1 carjunction deploy` publishes before the site sync, and the sync never
-  deletes under photos/.
+- **Deploy**: `carjunction deploy --photos` (or `CARJUNCTION_PHOTOS=1`) deploys the stack, publishes the
+  photos, builds the pages from the manifest it leaves (carjunction.site.photos), then syncs the site; the
+  sync never deletes under photos/.
 """

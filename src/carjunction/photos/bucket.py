@@ -24,6 +24,7 @@ MANIFEST_KEY = f"{PREFIX}manifest.json"
 MARKERS = f"{PREFIX}done/"
 ID_LENGTH = 20
 IMMUTABLE = "public, max-age=31536000, immutable"
+VARIANT = re.compile(rf"^{PREFIX}[0-9a-f]{{{ID_LENGTH}}}/\d+\.webp$")  # what variant_path names
 MARKER = re.compile(r"^([0-9a-f]{64})_(\d+)x(\d+)_(\d+(?:-\d+)*)$")
 
 

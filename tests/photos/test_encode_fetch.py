@@ -14,6 +14,7 @@ from carjunction.photos.encode import SourceError, encode_photo
 from carjunction.photos.fetch import git_lfs_fetcher, pull_commands
 from carjunction.photos.lfs import Pointer
 from tests.photos.images import photo
+from tests.support.photo_factory import BLUE, RED, close_to, phone_photo
 
 
 def sizes(variants: dict[int, bytes]) -> dict[int, tuple[int, int]]:
@@ -77,3 +78,17 @@ def test_git_lfs_pulls_only_the_pointers_by_path_in_batches(tmp_path: Path) -> N
     for path in many:
         path.write_text(Pointer("c" * 64, 1).text())
     assert [len(c[3].split(",")) for c in pull_commands(tmp_path, many)] == [200, 200, 50]
+
+
+def test_a_sideways_phone_photo_is_made_upright_as_a_browser_shows_it(tmp_path: Path) -> None:
+    # Given a photo stored as a phone stores it: 1600×1200 pixels, red left and blue right, tagged "turn clockwise"
+    path = phone_photo(tmp_path / "IMG_1.jpg", size=(1600, 1200), orientation=6)
+    # When it is encoded (as a photo uploaded from GitHub's web page is, never ingested)
+    encoded = encode_photo(path)
+    # Then it is on record and in its variants as it is seen: 1200 wide, 1600 tall, red on top
+    assert (encoded.width, encoded.height) == (1200, 1600)
+    assert sizes(encoded.variants) == {360: (360, 480), 640: (640, 853), 960: (960, 1280)}
+    with Image.open(io.BytesIO(encoded.variants[360])) as upright:
+        top, bottom = upright.convert("RGB").getpixel((180, 60)), upright.convert("RGB").getpixel((180, 420))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
+    assert close_to((top[0], top[1], top[2]), RED) and close_to((bottom[0], bottom[1], bottom[2]), BLUE)

@@ -20,6 +20,8 @@ from carjunction.site.settings import variant_widths
 
 QUALITY = 72
 METHOD = 4
+ORIENTATION = 0x0112  # the EXIF tag
+SIDEWAYS = frozenset({5, 6, 7, 8})  # orientations that swap width and height
 
 
 class SourceError(Exception):
@@ -44,7 +46,7 @@ def variant_height(width: int, height: int, variant: int) -> int:
 
 def encode_photo(path: str | Path) -> Encoded:
     """Read the photo at ``path`` and make its variants; top-level so that a process pool can run it."""
-    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - Pillow only where photos are encoded
+    from PIL import Image, ImageOps, UnidentifiedImageError  # noqa: PLC0415 - Pillow only where photos are encoded
 
     try:
         data = Path(path).read_bytes()
@@ -54,12 +56,16 @@ def encode_photo(path: str | Path) -> Encoded:
         raise SourceError(f"{path}: is still a Git LFS pointer; its object was not fetched")
     try:
         with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
+            # A phone photo uploaded as taken (from GitHub's web page, say) is stored sideways with an EXIF
+            # orientation; its variants are made upright, as a browser shows the original.
+            turned = image.getexif().get(ORIENTATION, 1) in SIDEWAYS
+            width, height = (image.height, image.width) if turned else image.size
             widths = variant_widths(width)
+            largest = (widths[-1], variant_height(width, height, widths[-1]))
             # draft() only ever picks a scale whose result is at least the size asked for.
-            image.draft("RGB", (widths[-1], variant_height(width, height, widths[-1])))
+            image.draft("RGB", largest[::-1] if turned else largest)
             image.load()
-            picture = image.convert("RGB")
+            picture = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError) as error:
         raise SourceError(f"{path}: is not an image Pillow can read: {error}") from error
     variants: dict[int, bytes] = {}

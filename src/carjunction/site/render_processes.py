@@ -135,6 +135,8 @@ class RenderProcesses:
             sender.close()
         try:
             self._results.put(self._job(index, self.count, Inbox(receiver)))
+        except EOFError:  # the build stopped before sending the shells (it failed, and says why itself)
+            return
         except Exception as error:  # reported by the parent, which fails the build
             self._results.put(str(error) if isinstance(error, PluginError) else f"{type(error).__name__}: {error}")
             raise

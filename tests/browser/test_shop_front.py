@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from carjunction.catalogue import Status, load_catalogue
-from tests.support.browser import MISSING, Visitor, site_pages
+from tests.support.browser import MISSING, Visitor, sign_up, site_pages, unique_email
 from tests.support.site_build import ROOT
 
 pytestmark = pytest.mark.browser
@@ -117,6 +117,84 @@ def test_the_phone_drawer_lists_every_page_a_buyer_looks_for(visitor_factory: An
         link = drawer.get_by_role("link", name=name, exact=True)
         link.wait_for(state="visible")
         assert settles_inside_viewport(link, SIZES["phone"]), name
+
+
+def member_entry(page: Any) -> str:
+    """What the header's member entry offers, as a buyer sees it."""
+    head = page.locator("[data-cj-head]")
+    shown = [name for name in ("Join", "Sign in", "My account") if head.get_by_role("link", name=name).is_visible()]
+    return " / ".join(shown)
+
+
+def api_calls(visitor: Visitor, since: int) -> list[str]:
+    return [url for _, url, _ in visitor.requests[since:] if url.startswith(visitor.origin + "/api/")]
+
+
+def test_the_member_entry_says_my_account_after_sign_in_and_sign_in_after_sign_out(visitor_factory: Any) -> None:
+    # Given a buyer who has just become a member (the mailed link confirmed on this device)
+    buyer: Visitor = visitor_factory()
+    account = sign_up(buyer, unique_email())
+    # Then the header offers their account, on this page and on the next
+    assert member_entry(account) == "My account"
+    before = len(buyer.requests)
+    page = opened(buyer, "/how-to-buy/")
+    assert member_entry(page) == "My account"
+    # And knowing it took no request and no cookie the page can see (the member cookie is HttpOnly, Path=/api)
+    assert api_calls(buyer, before) == []
+    assert page.evaluate("document.cookie") == ""
+    assert page.evaluate("localStorage.getItem('cj.member')") == "1"
+
+    # When they sign out on their account page
+    account.get_by_role("button", name="Sign out").click()
+    account.locator("[data-say]", has_text="signed out").wait_for()
+    # Then the header says "Sign in" at once, on that page, on the page open in another tab, and on the next page
+    assert member_entry(account) == "Join / Sign in"
+    page.locator("[data-cj-head]").get_by_role("link", name="Sign in").wait_for()
+    assert member_entry(page) == "Join / Sign in"
+    assert member_entry(opened(buyer, "/contact/")) == "Join / Sign in"
+
+
+def test_an_expired_session_turns_the_entry_back_to_sign_in(visitor_factory: Any) -> None:
+    # Given a member whose cookie is gone (expired, or cleared with the browser's cookies)
+    buyer: Visitor = visitor_factory()
+    sign_up(buyer, unique_email())
+    buyer.context.clear_cookies()
+    # When a page that asks the API who they are opens (the inquiry form fills in a member's details)
+    page = opened(buyer, "/ask/")
+    # Then the API's 401 ends the header's "My account", here and on the pages after
+    assert member_entry(page) == "Join / Sign in"
+    assert member_entry(opened(buyer, "/stock/")) == "Join / Sign in"
+
+
+def favourites_count(page: Any) -> str:
+    count = page.locator("[data-cj-head] [data-favourites-count]")
+    return count.inner_text() if count.is_visible() else ""
+
+
+def test_the_favourites_count_follows_the_favourites_in_every_tab(visitor_factory: Any) -> None:
+    # Given a buyer with no favourites, on a car's page and, in another tab, the stock page
+    visitor: Visitor = visitor_factory()
+    cars = [v.stock_no for v in load_catalogue(ROOT / "content").vehicles if v.status == Status.AVAILABLE][:2]
+    car = opened(visitor, f"/vehicles/{cars[0]}/")
+    other = opened(visitor, "/stock/")
+    assert favourites_count(car) == favourites_count(other) == ""
+    # When they save the car to their favourites
+    car.get_by_role("button", name="Save to favourites").click()
+    # Then the header counts it on this page, and the other tab follows
+    assert favourites_count(car) == "1"
+    other.locator("[data-cj-head] [data-favourites-count]:not([hidden])").wait_for()
+    assert favourites_count(other) == "1"
+    assert other.locator("[data-cj-head]").get_by_role("link", name="Favourites 1").is_visible()
+    # And a second car makes two, on the next page too
+    second = opened(visitor, f"/vehicles/{cars[1]}/")
+    second.get_by_role("button", name="Save to favourites").click()
+    assert favourites_count(second) == "2" and favourites_count(opened(visitor, "/")) == "2"
+    # When both are removed, then the count goes, here and in the other tab
+    second.get_by_role("button", name="Save to favourites").click()
+    car.get_by_role("button", name="Save to favourites").click()
+    assert favourites_count(car) == ""
+    other.locator("[data-cj-head] [data-favourites-count][hidden]").wait_for(state="attached")
+    assert favourites_count(other) == ""
 
 
 @pytest.mark.parametrize(

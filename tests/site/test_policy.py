@@ -46,10 +46,13 @@ def test_the_policy_describes_the_one_cookie_as_the_design_sets_it() -> None:
 
 
 def test_every_local_storage_key_the_scripts_use_is_in_the_policy() -> None:
-    # Given the keys our scripts write ("cj." + name)
+    # Given the keys our scripts write: "cj." + a name given to the calculator's helper, or a whole "cj.name" literal
+    # (favourites, recently viewed, the header's member flag)
     code = "".join(p.read_text(encoding="utf-8") for p in SCRIPTS.glob("*.js"))
     used = set(re.findall(r'remember(?:ed)?\("([a-z_]+)"', code))
-    assert used, "no localStorage use found; update this test"
+    named = set(re.findall(r'"cj\.([a-z_]+)"', code))
+    assert used and {"favourites", "recent", "member"} <= named, "localStorage keys not found; update this test"
+    used |= named
     # and the keys the theme's scripts keep (Material prefixes the site's root path: "/." + name)
     theme = set(re.findall(r'__md_[gs]et\("(__[a-z]+)"', code))
     assert theme, "the theme's storage helpers were not found; update this test"

@@ -17,10 +17,17 @@ async function api(method, path, body) {
   } catch {
     // not JSON: the status says enough
   }
+  // The member cookie expired or was refused: the header stops saying "My account" (header.js).
+  if (response.status === 401 && data?.error?.code === "not_signed_in") signedIn(false);
   return { status: response.status, data };
 }
 
 // The error part of an answer: {code, fields}. Its English `message` is for developers, never shown.
 const errorOf = (result) => result.data?.error || { code: "", fields: {} };
 const unanswered = (result) => result.status === 0 || result.status >= 500;
-const me = () => api("GET", "/me");
+// The member's own details; an answer proves the session, which the header shows (header.js).
+async function me() {
+  const result = await api("GET", "/me");
+  if (result.status === 200) signedIn(true);
+  return result;
+}

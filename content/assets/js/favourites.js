@@ -19,6 +19,7 @@ function favouriteButton(button) {
     if (button.getAttribute("aria-pressed") !== "true") list.unshift(car);
     store.set(FAVOURITES, list);
     sync();
+    drawHead(); // the header's count; other tabs hear the storage event
   });
 }
 

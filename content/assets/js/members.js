@@ -110,6 +110,7 @@ forms["signin-confirm"] = async (form) => {
     if (result.status === 200) {
       done(form);
       forgetToken();
+      signedIn(true);
       say(form, purpose === "sign-up" ? "confirmed" : "signed-in");
       location.assign(form.dataset.next);
     } else if (badLink(result)) {
@@ -160,6 +161,7 @@ forms.unsubscribe = (form) =>
 // The member's own session ends, or the whole membership: the page says which.
 function accountGone(form, shown, message) {
   done(form);
+  signedIn(false);
   reveal(document, "signed-in", false);
   reveal(document, shown);
   say(document, message);

@@ -1,5 +1,7 @@
-// Last module of every page's script: start each form and page part, then favourites and live status.
+// Last module of every page's script: draw the header, start each form and page part, then favourites and live
+// status.
 async function start() {
+  drawHead(); // at once: the header waits for no form and no request
   // A form whose module this page does not load stays plain HTML rather than stopping the others.
   const work = $$("form[data-cj]").map((form) => forms[form.dataset.cj]?.(form));
   work.push(...starters.map((starter) => starter()));

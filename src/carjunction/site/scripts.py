@@ -23,7 +23,7 @@ PUBLISHED_DIR = "assets/carjunction"
 
 CORE = ("dom.js", "words.js", "api.js")
 FORMS = ("fields.js", "submit.js", "shipping.js", "orders.js", "forms.js")
-CARS = ("live-status.js", "favourites.js", "start.js")
+CARS = ("live-status.js", "favourites.js", "header.js", "start.js")
 BUNDLES: dict[str, tuple[str, ...]] = {
     # Material's inline head and palette scripts as files (the CSP refuses inline scripts); they run early,
     # while the page is parsed, so they stay apart from the deferred bundles.

@@ -1,0 +1,39 @@
+// The header's member entry and favourites count (overrides/partials/header.html), from localStorage only. The
+// page is the same for everyone and cached at the edge, so drawing the header needs no cookie and no request.
+// "cj.member" is "1" while this device holds a session, and nothing else (no name, no id): set when a mailed
+// link's sign-in or confirmation succeeds or GET /api/me answers, removed on sign-out, on erasure and when the
+// API says the session is gone (401 not_signed_in: the cookie expired or was refused).
+const MEMBER = "cj.member";
+
+function flag() {
+  try {
+    return localStorage.getItem(MEMBER) === "1";
+  } catch {
+    return false; // private mode: the header offers Join / Sign in, as to anyone
+  }
+}
+
+function drawHead() {
+  const member = flag();
+  for (const entry of $$("[data-member-when]")) entry.hidden = (entry.dataset.memberWhen === "signed-in") !== member;
+  const n = store.get(FAVOURITES).length;
+  for (const count of $$("[data-favourites-count]")) {
+    count.textContent = n ? grouped(n) : "";
+    count.hidden = n === 0;
+  }
+}
+
+function signedIn(on) {
+  try {
+    if (on) localStorage.setItem(MEMBER, "1");
+    else localStorage.removeItem(MEMBER);
+  } catch {
+    // not kept: the header stays as it is
+  }
+  drawHead();
+}
+
+// Another tab signed in or out, or changed the favourites (key null: its site data was cleared).
+addEventListener("storage", (event) => {
+  if (event.key === null || event.key === MEMBER || event.key === FAVOURITES) drawHead();
+});

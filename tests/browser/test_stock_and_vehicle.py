@@ -27,6 +27,12 @@ def open_stock(page: Any, site_url: str, query: str = "") -> None:
     page.wait_for_selector("#stock-results[data-ready]")
 
 
+def open_filters(page: Any) -> None:
+    """On a phone the filters are a panel behind the "Filters (n)" button; on a desktop they always show."""
+    if page.is_visible("#stock-filters-toggle"):
+        page.click("#stock-filters-toggle")
+
+
 def shown_stock_nos(page: Any) -> list[str]:
     hrefs = page.eval_on_selector_all("#stock-results a", "els => els.map(a => a.getAttribute('href'))")
     return [re.search(r"vehicles/([^/]+)/", h).group(1) for h in hrefs]  # type: ignore[union-attr]
@@ -37,6 +43,7 @@ def test_filtering_by_make_and_steering_shows_exactly_the_matching_cars(page: An
     open_stock(page, site_url)
     assert page.inner_text("#stock-count").startswith(f"{len(LISTED)} ")
     # When the buyer picks Toyota and right-hand drive
+    open_filters(page)
     page.select_option("select[name=make]", "Toyota")
     page.select_option("select[name=steering]", "right")
     page.wait_for_timeout(100)
@@ -68,6 +75,7 @@ def test_a_shared_search_url_restores_filters_and_sorts_by_price(page: Any, site
 def test_free_text_finds_a_car_by_chassis_number(page: Any, site_url: str) -> None:
     target = LISTED[3]
     open_stock(page, site_url)
+    open_filters(page)
     page.fill("input[name=q]", target.chassis_no[-6:].lower())
     page.wait_for_timeout(100)
     assert target.stock_no in shown_stock_nos(page)

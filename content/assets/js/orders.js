@@ -62,8 +62,8 @@ function followQuote(form, stockNo) {
     if (mine !== asked) return; // a newer choice is on its way
     if (result.status === 200) {
       quoteLines(form, result.data);
-    } else if (result.status === 404) {
-      say(form, "no-car");
+    } else if (result.status === 404 && !form.dataset.done) {
+      say(form, "no-car"); // unless the page has said why already (not in stock, sold)
       quoteLines(form, null);
     }
   };

@@ -1,5 +1,5 @@
-// The stock page: filters and sorts the compact stock index (carjunction/site/stock_index.py) and draws result
-// cards progressively, each cloned from the page's <template> (overrides/partials/card.html). Filters live in the
+// The stock page: filters and sorts the compact stock index (stock-index.js) and draws result cards
+// progressively, each cloned from the page's <template> (overrides/partials/card.html). Filters live in the
 // URL query, so that a search can be shared. Words come from the page, never from here.
 const CARDS_PER_DRAW = 24;
 const FILTERS = ["q", "make", "model", "body", "year_min", "year_max", "price_min", "price_max"];
@@ -13,49 +13,27 @@ const SORTS = {
   km: (a, b) => a.km - b.km,
 };
 
-// The index's columns as one record per vehicle.
-function stockRows(index) {
-  const epochDays = Date.parse(index.epoch) / 86400000;
-  return index.no.map((no, i) => {
-    const code = index.codes[index.mc[i]];
-    const chassis = index.ch[i];
-    return {
-      no,
-      model: index.md[i],
-      make: index.model_make[index.md[i]],
-      code,
-      chassis: chassis.startsWith("-") ? code + chassis : chassis,
-      year: index.yr[i],
-      km: index.km[i],
-      usd: index.usd[i],
-      added: epochDays + index.add[i],
-      photo: index.ph[i],
-      tw: index.tw[i],
-      f: index.f[i],
-      t: index.t[i],
-      d: index.d[i],
-      s: index.s[i],
-      b: index.b[i],
-    };
+// On a phone or tablet the filters are a panel behind a "Filters (n)" button (site.css hides the one or the other
+// by width): a disclosure, with aria-expanded on the button; opening it moves focus into the panel, and Escape or
+// "Show the cars" closes it and returns focus to the button. The filters stay in the URL as on a desktop.
+function filterPanel(form) {
+  const button = document.getElementById("stock-filters-toggle");
+  if (!button) return () => {};
+  const setOpen = (open) => {
+    form.toggleAttribute("data-open", open);
+    button.setAttribute("aria-expanded", String(open));
+    if (open) form.focus();
+    else if (form.contains(document.activeElement)) button.focus();
+  };
+  button.addEventListener("click", () => setOpen(!form.hasAttribute("data-open")));
+  $("[data-filters-done]", form)?.addEventListener("click", () => setOpen(false));
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && form.hasAttribute("data-open")) setOpen(false);
   });
-}
-
-// A copy of a <template> with {name} in its text and attributes replaced by the values (text, never HTML).
-function fromTemplate(template, values) {
-  const node = template.content.cloneNode(true);
-  const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-  for (let at = walker.nextNode(); at; at = walker.nextNode()) {
-    if (at.nodeType === Node.TEXT_NODE) at.nodeValue = fill(at.nodeValue, values);
-    else for (const attribute of at.attributes) attribute.value = fill(attribute.value, values);
-  }
-  return node;
-}
-
-// What the card template's placeholders stand for (vehicle_pages.card_pattern names them).
-function cardValues(ix, row) {
-  const { no, year, photo, tw } = row;
-  const names = { make: ix.makes[row.make], model: ix.models[row.model] };
-  return { no, year, ph: photo, tw, ...names, km: grouped(row.km), usd: grouped(row.usd) };
+  // "Filters (n)": how many filters are set; the sort order is not one
+  return (n) => {
+    button.textContent = fill(button.dataset.label, { n: grouped(n) });
+  };
 }
 
 function stockList(form, list) {
@@ -64,6 +42,9 @@ function stockList(form, list) {
   const templates = { photo: $("template[data-card=photo]"), none: $("template[data-card=none]") };
   const field = (name) => form.elements[name];
   const bound = (name) => (field(name).value === "" ? null : Number(field(name).value));
+  const sayActive = filterPanel(form);
+  const active = (value) => FILTERS.filter((name) => name !== "sort" && value(name)).length;
+  sayActive(active((name) => query.get(name)));
   let ix = null;
   let rows = [];
   let matches = [];
@@ -150,17 +131,15 @@ function stockList(form, list) {
     list.textContent = "";
     shown = 0;
     sayCount();
+    sayActive(active((name) => field(name).value));
     drawMore();
     list.dataset.ready = "true";
   }
 
   async function load() {
     count.textContent = count.dataset.loading;
-    try {
-      const response = await fetch(list.dataset.index);
-      if (!response.ok) throw new Error(String(response.status));
-      ix = await response.json();
-    } catch {
+    ix = await fetchStock(list.dataset.index);
+    if (!ix) {
       count.textContent = count.dataset.failed;
       return;
     }

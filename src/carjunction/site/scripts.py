@@ -30,9 +30,9 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "theme-base.js": ("theme-base.js",),
     "theme-palette.js": ("theme-palette.js",),
     # Every other page: the inquiry, order and invoice pages, home, contact.
-    "site.js": (*CORE, *FORMS, "contact.js", *CARS),
+    "site.js": (*CORE, *FORMS, "contact.js", "stock-index.js", "order-car.js", *CARS),
     "members.js": (*CORE, *FORMS, "members.js", *CARS),
-    "stock.js": (*CORE, "stock-list.js", *CARS),
+    "stock.js": (*CORE, "stock-index.js", "stock-list.js", *CARS),
     "vehicle.js": (*CORE, "shipping.js", "quote.js", "calculator.js", *CARS),
 }
 

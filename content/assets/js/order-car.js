@@ -1,0 +1,37 @@
+// The order page's car: its photo, title, key facts and FOB price, from the stock index the stock page filters,
+// drawn with the page's <template data-car-summary> (overrides/order.html) as the stock page draws its cards.
+// A car the index does not list was sold or withdrawn before the build, or its number is wrong: the page says
+// so and takes no order. A car reserved or sold since the build is live-status.js's to mark.
+
+// Nothing to order: no sign-in to ask for, the form's buttons off, and the reason said.
+function notInStock() {
+  for (const element of $$("[data-show=need-member]")) element.remove();
+  const form = $("form[data-cj=order]");
+  if (!form) return;
+  done(form);
+  markUnavailable(form);
+  say(form, "not-in-stock");
+}
+
+async function orderCar(slot, template) {
+  const stockNo = (query.get("stock_no") || "").toUpperCase();
+  const ix = await fetchStock(template.dataset.index);
+  if (!ix) return; // offline: the page still names the car by its stock number
+  const at = ix.no.indexOf(stockNo);
+  if (at < 0) {
+    notInStock();
+    return;
+  }
+  const row = stockRow(ix, at);
+  const node = fromTemplate(template, cardValues(ix, row));
+  if (!row.photo) $("[data-car-photo]", node).remove();
+  slot.append(node);
+  const car = slot.closest("[data-car]");
+  if (car) car.dataset.title = $("[data-car-title]", slot).textContent.trim(); // for recently viewed
+}
+
+starters.push(() => {
+  const slot = $("[data-car-slot]");
+  const template = $("template[data-car-summary]");
+  return slot && template ? orderCar(slot, template) : undefined;
+});

@@ -89,3 +89,40 @@ def test_a_page_block_calling_its_parent_block_cannot_be_rendered_alone() -> Non
     # When its own parts are rendered, Then it is refused rather than rendered wrong
     with pytest.raises(ShellError, match="cannot be rendered alone"):
         page_parts(template, page_context("Hiace", []), {"title": "t", "description": "d"})
+
+
+def with_shared_block(inside: str) -> str:
+    return VEHICLE.replace("<h1>", "{% block shared_trust %}" + inside + "{% endblock %}<h1>")
+
+
+def test_a_shared_block_is_rendered_once_for_the_folder_and_every_page_still_equals_its_whole_rendering() -> None:
+    # Given a vehicle template whose content holds a block shared by the folder's pages, which counts its renderings
+    template = environment(**{"vehicle.html": with_shared_block("<p>{{ seller() }}</p>")}).get_template("vehicle.html")
+    renderings: list[int] = []
+
+    def seller() -> str:
+        renderings.append(1)
+        return "Car Junction Co Ltd."
+
+    marks = {"page": {"title": mark("title"), "description": mark("description")}, "site": "Car Junction"}
+    shell = PageShell.split(template, marks)
+    shared: dict[str, str] = {}
+    # When three pages of the folder are made with one keeper of shared blocks
+    for name in ["Vezel", "Hiace", "Ranger"]:
+        context = {**page_context(name, []), "seller": seller}
+        parts = page_parts(template, context, {"title": f"Title of {name}", "description": f"About {name}"}, shared)
+        # Then each page equals its whole rendering
+        whole = template.render({**context, "seller": lambda: "Car Junction Co Ltd."})
+        assert shell.fill(parts) == whole
+        assert "<p>Car Junction Co Ltd.</p><h1>" in whole
+    # and the shared block was rendered once, for the first page
+    assert len(renderings) == 1
+    assert shared == {"shared_trust": "<p>Car Junction Co Ltd.</p>"}
+
+
+def test_a_shared_block_that_reads_the_page_data_is_refused_naming_it() -> None:
+    # Given a shared block that prints the vehicle's name (which would put one car's name on every page)
+    template = environment(**{"vehicle.html": with_shared_block("{{ item.name }}")}).get_template("vehicle.html")
+    # When a page's parts are made, Then it is refused, naming the block
+    with pytest.raises(ShellError, match="its block shared_trust is shared by the pages of a folder"):
+        page_parts(template, page_context("Hiace", []), {"title": "t", "description": "d"}, {})

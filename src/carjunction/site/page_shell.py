@@ -10,6 +10,10 @@ a page. What a page owns:
   (``page_parts``);
 - the fields in ``PAGE_FIELDS`` (title, description, canonical URL), which the theme prints as given.
 
+Inside its own blocks, a template may name a block ``shared_*`` for text that is the same on every page of
+the folder (the trust block, the calculator's form): it is rendered once, with an ``item`` that refuses to
+be read, and given to every page in the folder as it is.
+
 The shell is rendered with a mark in each of those places and with an ``item`` that refuses to be read,
 so a template that uses the page's data anywhere else cannot be split (``ShellError``, which the adapter,
 render.py, turns into a failed build naming the template). The adapter also compares the first pages of
@@ -28,6 +32,7 @@ from jinja2.runtime import Context
 
 REQUIRED_BLOCKS = ("htmltitle", "content")
 PAGE_BLOCKS = (*REQUIRED_BLOCKS, "pagehead")
+SHARED_PREFIX = "shared_"  # blocks inside the page's own blocks that are the same on every page of a folder
 PAGE_FIELDS = ("title", "description", "canonical")
 
 
@@ -98,9 +103,22 @@ class PageShell:
         return "".join(out)
 
 
-def page_parts(template: Template, context: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, str]:
-    """A page's own parts: its template's PAGE_BLOCKS rendered with ``context``, and its PAGE_FIELDS."""
+def page_parts(
+    template: Template, context: Mapping[str, Any], fields: Mapping[str, str], shared: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A page's own parts: its template's PAGE_BLOCKS rendered with ``context``, and its PAGE_FIELDS.
+
+    ``shared`` keeps the text of the template's ``shared_*`` blocks for the pages of one folder: each is
+    rendered for the first page that needs it, without the page's data, and reused as it is after that.
+    """
     page_context = template.new_context(dict(context))
+    if shared is not None:
+        for name in template.blocks:
+            if name.startswith(SHARED_PREFIX):
+                text = shared.get(name)
+                if text is None:
+                    text = shared[name] = shared_block(template, name, context)
+                page_context.blocks[name] = [given(text)]
     try:
         blocks = {
             f"block:{name}": "".join(template.blocks[name](page_context))
@@ -114,8 +132,27 @@ def page_parts(template: Template, context: Mapping[str, Any], fields: Mapping[s
     return {**blocks, **fields}
 
 
-def marked(slot: str) -> Any:
-    def render_mark(_: Context) -> Iterator[str]:
-        yield mark(slot)
+def shared_block(template: Template, name: str, context: Mapping[str, Any]) -> str:
+    """The text of the shared block ``name``, rendered with an ``item`` that refuses to be read."""
+    refusing = Unreadable(
+        f"{template.name}: its block {name} is shared by the pages of a folder, so it cannot read item"
+    )
+    try:
+        return "".join(template.blocks[name](template.new_context({**context, "item": refusing})))
+    except ShellError:
+        raise
+    except Exception as error:  # the refusing item can surface as a Jinja error; say why it failed
+        raise ShellError(f"{template.name}: its shared block {name} cannot be rendered alone: {error}") from error
 
-    return render_mark
+
+def marked(slot: str) -> Any:
+    return given(mark(slot))
+
+
+def given(text: str) -> Any:
+    """A block renderer that yields ``text``: how a mark, or a shared block's text, stands in for a block."""
+
+    def render_text(_: Context) -> Iterator[str]:
+        yield text
+
+    return render_text

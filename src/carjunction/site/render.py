@@ -95,6 +95,7 @@ class PartsMaker:
         self.env, self.config, self.stock = env, config, stock
         self.templates: dict[str, Template] = {}
         self.folder_contexts: dict[Key, dict[str, Any]] = {}
+        self.shared_blocks: dict[Key, dict[str, str]] = {}  # each folder's shared_* blocks, as text
 
     def template(self, name: str) -> Template:
         found = self.templates.get(name)
@@ -127,7 +128,8 @@ class PartsMaker:
         page, fields = self.page_of(generated)
         context = {**self.folder_context(key, page), "page": page, "item": PageData.of(generated.data)}
         try:
-            parts = page_parts(self.template(generated.template), context, fields)
+            shared = self.shared_blocks.setdefault(key, {})
+            parts = page_parts(self.template(generated.template), context, fields, shared)
         except ShellError as error:
             raise broken(generated.template, str(error)) from error
         return MadeParts(generated.url, page.file.dest_uri, key, parts)

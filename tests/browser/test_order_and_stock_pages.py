@@ -4,6 +4,7 @@ the stock page puts its count and first cards first on a phone, with the filters
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -73,6 +74,29 @@ def test_the_order_page_says_when_a_car_cannot_be_ordered(visitor_factory: Any, 
     page.locator("[data-say]", has_text=said).wait_for()
     assert page.locator("[data-car-slot]").inner_html() == ""
     assert not page.get_by_text("Only members can order").is_visible()
+
+
+@pytest.mark.parametrize("failure", ["offline", "failed deploy"])
+def test_the_order_page_says_so_when_it_cannot_load_the_car(visitor_factory: Any, failure: str) -> None:
+    # Given an available car, and a buyer whose device cannot have the stock index (the connection drops, or the
+    # deploy left the index unreadable)
+    stock_no = next(v.stock_no for v in CATALOGUE.vehicles if v.status == Status.AVAILABLE)
+    visitor: Visitor = visitor_factory()
+    if failure == "offline":
+        visitor.context.route("**/stock/stock.json", lambda route: route.abort("internetdisconnected"))
+    else:
+        visitor.context.route("**/stock/stock.json", lambda route: route.fulfill(status=HTTPStatus.SERVICE_UNAVAILABLE))
+    # When they open its order page
+    page = visitor.page(f"/order/?stock_no={stock_no}")
+    # Then the page says, in its own words, that it cannot show the car, naming it by its stock number
+    said = page.locator("[data-car-say]", has_text="We could not load the photo, details and price of car")
+    said.wait_for()
+    assert stock_no in said.inner_text() and "reload this page" in said.inner_text()
+    assert said.get_attribute("role") == "status"
+    assert page.locator("[data-car-slot]").inner_html() == ""
+    # And the order stays open (the API checks the car when they confirm): it asks them to sign in, as for any car
+    assert page.get_by_text("Only members can order").is_visible()
+    assert "not in our stock" not in page.locator("form[data-cj=order]").inner_text()
 
 
 def stock_page(visitor: Visitor, viewport: dict[str, int], query: str = "") -> Any:

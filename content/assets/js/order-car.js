@@ -1,7 +1,9 @@
 // The order page's car: its photo, title, key facts and FOB price, from the stock index the stock page filters,
 // drawn with the page's <template data-car-summary> (overrides/order.html) as the stock page draws its cards.
 // A car the index does not list was sold or withdrawn before the build, or its number is wrong: the page says
-// so and takes no order. A car reserved or sold since the build is live-status.js's to mark.
+// so and takes no order. A car reserved or sold since the build is live-status.js's to mark. When the index
+// cannot be had (offline, a failed deploy), the page says that it cannot show the car, and the order stays
+// open: the API checks the car and its price when the buyer confirms.
 
 // Nothing to order: no sign-in to ask for, the form's buttons off, and the reason said.
 function notInStock() {
@@ -13,10 +15,20 @@ function notInStock() {
   say(form, "not-in-stock");
 }
 
+// The car could not be drawn: the page's [data-car-say] says so, in the page's words (data-msg="car-unseen").
+function carUnseen(slot, stockNo) {
+  const car = slot.closest("[data-car]") || document;
+  const region = $("[data-car-say]", car);
+  if (region) region.textContent = msg(car, "car-unseen", { stock_no: stockNo });
+}
+
 async function orderCar(slot, template) {
   const stockNo = (query.get("stock_no") || "").toUpperCase();
   const ix = await fetchStock(template.dataset.index);
-  if (!ix) return; // offline: the page still names the car by its stock number
+  if (!ix) {
+    carUnseen(slot, stockNo);
+    return;
+  }
   const at = ix.no.indexOf(stockNo);
   if (at < 0) {
     notInStock();

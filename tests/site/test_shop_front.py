@@ -58,7 +58,7 @@ def test_the_brand_mark_and_favicon_are_our_own_svg_files(built_site: Path) -> N
     for page in pages_of(built_site):
         html = page.read_text(encoding="utf-8")
         icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
-        logo = re.search(r'<img src="([^"]+)" alt="logo">', html)
+        logo = re.search(r'<img src="([^"]+)" alt="logo"[^>]*>', html)
         assert icon and logo, page
         assert site_path(built_site, page, icon.group(1)) == built_site / theme["favicon"], page
         assert site_path(built_site, page, logo.group(1)) == built_site / theme["logo"], page

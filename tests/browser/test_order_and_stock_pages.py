@@ -4,6 +4,8 @@ the stock page puts its count and first cards first on a phone, with the filters
 from __future__ import annotations
 
 import json
+import re
+import time
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import yaml
 
-from carjunction.catalogue import Status, load_catalogue
-from tests.support.browser import LocalStack, Visitor
+from carjunction.catalogue import Incoterm, Status, load_catalogue, quote
+from tests.support.browser import LocalStack, Visitor, sign_up, unique_email
 from tests.support.site_build import ROOT
 
 pytestmark = pytest.mark.browser
@@ -50,11 +52,44 @@ def test_the_order_page_shows_the_car_from_the_stock_data(visitor_factory: Any, 
     assert photo.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     # And the title leads to the car's page
     assert title.evaluate("a => a.href") == f"{visitor.origin}/vehicles/{stock_no}/"
-    # And what happens next names the days the car is held
-    assert f"Reserved for {COMPANY['reservation_days']} days" in page.locator(".cj-next").inner_text()
+    # And what happens next names the days the car is held, then the proforma invoice, then the bank transfer
+    steps = page.locator(".cj-next li").all_inner_texts()
+    assert [step.split(".")[0] for step in steps] == [
+        f"Reserved for {COMPANY['reservation_days']} days",
+        "Proforma invoice",
+        "Bank transfer",
+    ]
     # And the car is remembered as recently viewed under its title, not its number alone
     recent = page.evaluate("JSON.parse(localStorage.getItem('cj.recent'))")
     assert recent[0]["title"] == title.inner_text()
+
+
+def dollars(text: str) -> int:
+    return int(re.sub(r"\D", "", text) or -1)
+
+
+def test_the_order_page_quotes_the_chosen_port_and_terms(visitor_factory: Any) -> None:
+    # Given a member (from Kenya, shipping to Mombasa) on the order page of an available car
+    vehicle = next(v for v in CATALOGUE.vehicles if v.status == Status.AVAILABLE)
+    port, country = CATALOGUE.shipping.port("KEMBA"), CATALOGUE.shipping.country("KE")
+    visitor: Visitor = visitor_factory()
+    sign_up(visitor, unique_email())
+    page = visitor.page(f"/order/?stock_no={vehicle.stock_no}")
+    page.get_by_label("Port of discharge", exact=True).select_option("KEMBA")
+    total = page.locator('[data-field="quote.total_usd"]')
+    for incoterm in (Incoterm.CIF, Incoterm.CFR, Incoterm.FOB):
+        expected = quote(vehicle, port, country, incoterm)
+        # When they choose these terms
+        page.locator(f"input[name=incoterm][value={incoterm.value}]").check()
+        # Then the landed cost follows, as the API works it out (and the invoice will say)
+        deadline = time.monotonic() + 10
+        while dollars(total.inner_text()) != expected.total_usd and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert dollars(total.inner_text()) == expected.total_usd, incoterm
+        assert dollars(page.locator('[data-field="quote.fob_usd"]').inner_text()) == vehicle.price_usd
+        # And only the lines these terms carry are shown
+        assert page.locator("[data-line=freight_usd]").is_visible() == (incoterm != Incoterm.FOB), incoterm
+        assert page.locator("[data-line=insurance_usd]").is_visible() == (incoterm == Incoterm.CIF), incoterm
 
 
 @pytest.mark.parametrize(
@@ -115,6 +150,9 @@ def test_on_a_phone_the_cards_come_first_and_the_filters_open_from_a_button(visi
     # Then the first card's top edge is on the first screen, and the filters wait behind a button
     top = page.locator("#stock-results .cj-card").first.bounding_box()
     assert top and 0 <= top["y"] < PHONE["height"]
+    # And the result count is above it, on the same screen
+    count = page.locator("#stock-count").bounding_box()
+    assert count and 0 <= count["y"] < top["y"] and page.locator("#stock-count").inner_text().endswith("found")
     assert not filters.is_visible()
     toggle = page.locator("#stock-filters-toggle")
     assert toggle.inner_text() == "Filters (0)"

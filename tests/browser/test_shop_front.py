@@ -235,6 +235,32 @@ def test_a_phone_shows_the_cars_title_status_price_and_buttons_before_scrolling(
         assert inside_viewport(locator, SIZES["phone"]), name
 
 
+def test_how_to_buy_gives_the_steps_payments_price_documents_times_and_the_invoice_check(visitor_factory: Any) -> None:
+    # Given a first-time buyer on How to buy, on a phone
+    visitor = sized(visitor_factory, SIZES["phone"])
+    page = opened(visitor, "/how-to-buy/")
+    # Then it answers, in this order, what they ask before they buy
+    sections = page.locator("article h2").all_inner_texts()
+    asked = [
+        "The steps",
+        "What you pay, and when",
+        "What the price includes",
+        "The documents you receive",
+        "How long it takes",
+        "How to check an invoice",
+    ]
+    assert [name for name in sections if name in asked] == asked
+    text = " ".join(page.locator("article").inner_text().split())
+    # And it names the days a car is held, each price term, each document, and the way to check an invoice
+    assert f"reserved for you for {COMPANY['reservation_days']} days" in text
+    for words in ("FOB", "CFR", "CIF", "proforma invoice", "export certificate", "bill of lading", "inspection"):
+        assert words in text, words
+    check = page.locator("article").get_by_role("link", name="Verify an invoice code")
+    assert check.evaluate("link => link.href") == f"{visitor.origin}/invoices/check/"
+    # And who the seller is, with the rule about bank details
+    assert "We never change our bank details by e-mail." in page.locator("[data-trust]").inner_text()
+
+
 def test_about_us_gives_the_address_and_the_hours_in_japan_time(visitor_factory: Any) -> None:
     visitor: Visitor = visitor_factory()
     page = opened(visitor, "/about/")

@@ -14,20 +14,13 @@ from carjunction.photos.bucket import MANIFEST_KEY, Bucket, Manifest
 from carjunction.photos.identity import sha256_of
 from carjunction.site.photos import MANIFEST_ENV
 from tests.photos.images import sample_with
+from tests.support.aws_ops import client, fake_aws
 
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
-    import boto3  # noqa: PLC0415
-    from moto import mock_aws  # noqa: PLC0415
-
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "CARJUNCTION_PHOTOS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        make: Any = boto3.client
-        yield Clients(s3=make("s3", region_name="us-east-1"), cloudfront=make("cloudfront", region_name="us-east-1"))
+    with fake_aws(monkeypatch):
+        yield Clients(s3=client("s3"), cloudfront=client("cloudfront"))
 
 
 def distribution(cloudfront: Any, bucket: str) -> str:

@@ -4,11 +4,31 @@ fake credentials, never the network), a bucket and distribution to deploy to, an
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REGION = "us-east-1"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
+# What a developer's shell may hold that would send a test's calls elsewhere, or change what they do.
+LEAKING = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL", "CARJUNCTION_PHOTOS")
+
+
+@contextmanager
+def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """AWS on moto, in process, with fake credentials and nothing from the developer's environment."""
+    from moto import mock_aws  # noqa: PLC0415 - only the tests that deploy or publish need it
+
+    for name in LEAKING:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        yield
 
 
 def client(service: str) -> Any:

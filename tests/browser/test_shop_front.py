@@ -4,6 +4,7 @@ from every page. Screenshots of the main pages are written to test-artifacts/scr
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,21 @@ def test_how_to_buy_and_about_us_are_reachable_from_every_page(
         # Then both pages open
         assert page.get_by_role("heading", name="How to buy", level=1).is_visible(), path
         page.close()
+
+
+def test_the_header_shows_our_brand_mark_and_the_tab_our_matching_favicon(visitor_factory: Any) -> None:
+    # Given any page, on a desktop
+    visitor = sized(visitor_factory, SIZES["desktop"])
+    page = opened(visitor, "/how-to-buy/")
+    # Then the header's logo is our brand mark, drawn, and the favicon is the same car on the brand's tile
+    logo = page.locator(".md-header img[alt=logo]").first
+    assert logo.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    icon = page.locator("link[rel=icon]").get_attribute("href") or ""
+    mark = visitor.context.request.get(logo.evaluate("img => img.src")).text()
+    favicon = visitor.context.request.get(page.evaluate("href => new URL(href, location).href", icon)).text()
+    assert mark == (ROOT / "content/assets/images/brand.svg").read_text(encoding="utf-8")
+    car = re.search(r'<path [^>]*d="([^"]+)"', mark)
+    assert car and f'd="{car.group(1)}"' in favicon
 
 
 def test_the_phone_drawer_lists_every_page_a_buyer_looks_for(visitor_factory: Any) -> None:

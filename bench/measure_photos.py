@@ -5,6 +5,9 @@
 
 1. a clone for editing YAML, without photo objects: a git repo of the YAMLs and one LFS pointer per photo;
 2. a deploy's photo step after a price change, the bucket's manifest holding every photo;
+2b. the whole `carjunction deploy` after a price change on a fresh runner (empty cache, LFS pointers only),
+   step by step: photos, the real `mkdocs build`, the sync and what it uploads, catalogue, invalidation
+   (bench/measure_deploy.py; `--deploy-only --cars 100` runs just this, a quick look that writes no file);
 3. the same after adding one car with 20 photos (its pointers fetched by copying the real bytes in);
 4. a first publication on a slice of the stock, on every core: photos/s, extrapolated to the stock;
    and a publication killed (SIGKILL) midway and run again, as a separate process against a moto server.
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from make_photos import CARS, PER_CAR, PHOTOS, SIZES, stock_no
+from measure_deploy import whole_deploy
 
 ROOT = Path(__file__).parents[1]
 WORK = ROOT / "bench" / "work"
@@ -187,6 +191,14 @@ def deploy_photo_step(content: Path, bucket: Bucket, counting: Counting, workers
     return time.perf_counter() - started, report
 
 
+def deploy_after_price_change(cars: Sequence[int], known: dict[str, dict[str, Any]]) -> list[str]:
+    """(2b): the whole deploy, against moto, on a bucket holding every photo and the previous deploy's site."""
+    repo = content_repo(cars, known, WORK / "photos-deploy")
+    with moto_s3() as s3:
+        seed_manifest(Bucket(s3, "site"), known, leave_out=set())
+        return whole_deploy(repo, s3, stock_no(cars[0]), Counting())
+
+
 def encoder_costs(paths: Sequence[Path]) -> dict[str, float]:
     """CPU seconds per photo: the site build's way (four resizes from the full picture) against encode.py's."""
     from PIL import Image  # noqa: PLC0415
@@ -266,6 +278,7 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
     parser.add_argument("--slice", type=int, default=400, help="photos in the first-publication measurement")
     parser.add_argument("--resume-cars", type=int, default=5, help="cars in the kill-and-resume demonstration")
     parser.add_argument("--cars", type=int, help="use only the first N cars made (a quick look)")
+    parser.add_argument("--deploy-only", action="store_true", help="only (2b), printed: no figures file written")
     parser.add_argument("--out", type=Path, default=WORK / "photos-figures.md")
     args = parser.parse_args()
     workers = os.cpu_count() or 1
@@ -283,6 +296,9 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
     lines += [f"Stock: {len(cars)} cars × {PER_CAR} photos = {len(known)} JPEGs, {min(sizes) / 1e3:.0f}–"
               f"{max(sizes) / 1e3:.0f} KB, {sum(sizes) / 1e9:.2f} GB (hashes and sizes read in "
               f"{time.perf_counter() - started:.0f} s, cached)", ""]  # fmt: skip
+    if args.deploy_only:
+        print("\n".join(deploy_after_price_change(everyone, full)))
+        return
 
     repo = content_repo(everyone, full, WORK / "photos-repo")
     clone = clone_size(repo)
@@ -310,6 +326,7 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
                   f"(loading {len(everyone) - 1} YAMLs, reading {report.needed} pointers, one GET of the manifest)",
                   ""]  # fmt: skip
         print(lines[-2], flush=True)
+        after_two = len(lines)
         content_repo([cars[-1]], known, WORK / "photos-newcar")
         shutil.copytree(WORK / "photos-newcar" / "content" / "vehicles", repo / "content" / "vehicles",
                         dirs_exist_ok=True)  # fmt: skip
@@ -323,6 +340,8 @@ def main() -> None:  # noqa: PLR0915 - one report, top to bottom
                   f"(variants and markers; {after - before} new objects remain: the markers are folded into the "
                   f"manifest); {seconds:.1f} s on one encoding process", ""]  # fmt: skip
         print(lines[-2], flush=True)
+    print("2b. the whole deploy after a price change", flush=True)
+    lines[after_two:after_two] = deploy_after_price_change(everyone, full)
 
     slice_cars = cars[: max(1, args.slice // PER_CAR)]
     with moto_s3() as s3:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -60,7 +61,7 @@ def scores(paths: list[str], port: int = 8021) -> dict[str, dict[str, int]]:
         wait_for(port, 180)
         result = {}
         for path in paths:
-            report = WORK / f"lighthouse-{path.strip('/').replace('/', '-') or 'home'}.json"
+            report = WORK / f"lighthouse-{re.sub(r'[^a-z0-9]+', '-', path.lower()).strip('-') or 'home'}.json"
             subprocess.run(
                 [
                     str(binary),

@@ -1,6 +1,6 @@
 """`make bench`: measure the DESIGN.md §6 targets and write bench/RESULTS.md (and print the headline table).
 
-.venv/bin/python bench/run.py            # full: 1,000 and 10,000 vehicles, 3 runs each, Lighthouse (~4 min on 2 cores)
+.venv/bin/python bench/run.py            # full: 1,000 and 10,000 vehicles, 5 runs each, Lighthouse (~6 min on 2 cores)
 .venv/bin/python bench/run.py --quick    # 200 and 1,000 vehicles, 1 run each, filtering on 1,000
 """
 
@@ -89,7 +89,7 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     WORK.mkdir(parents=True, exist_ok=True)
     clear_outputs(WORK)  # left by an interrupted run
     started = time.perf_counter()
-    sizes, runs = ([200, 1000], 1) if args.quick else ([1000, 10_000], 3)
+    sizes, runs = ([200, 1000], 1) if args.quick else ([1000, 10_000], 5)
     command = "make bench" + (" ARGS=--quick" if args.quick else "")
     about = machine()
     print(about)
@@ -121,7 +121,7 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         from measure_lighthouse import scores  # noqa: PLC0415
 
         try:
-            lighthouse = scores(["/", "/stock/", f"/vehicles/{first}/"])
+            lighthouse = scores(["/", "/stock/", f"/vehicles/{first}/", f"/order/?stock_no={first}"])
         except (OSError, subprocess.CalledProcessError, SystemExit) as error:
             lighthouse_error = f"could not run: {error}"
     print(f"lighthouse: {lighthouse or lighthouse_error}")

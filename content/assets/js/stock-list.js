@@ -1,7 +1,8 @@
 // The stock page: filters and sorts the compact stock index (stock-index.js) and draws result cards
 // progressively, each cloned from the page's <template> (overrides/partials/card.html). Filters live in the
-// URL query, so that a search can be shared. Words come from the page, never from here.
-const CARDS_PER_DRAW = 24;
+// URL query, so that a search can be shared. Words come from the page, never from here. The page holds the first
+// cards of the unfiltered list already (overrides/stock.html); the first draw keeps them when it would show the
+// same cars, so nothing below the list moves as the script starts.
 const FILTERS = ["q", "make", "model", "body", "year_min", "year_max", "price_min", "price_max"];
 FILTERS.push("km_min", "km_max", "steering", "transmission", "fuel", "drive", "sort");
 const ENUM_FILTERS = { fuel: "f", transmission: "t", drive: "d", steering: "s", body: "b" };
@@ -40,6 +41,7 @@ function stockList(form, list) {
   const count = document.getElementById("stock-count");
   const more = document.getElementById("stock-more");
   const templates = { photo: $("template[data-card=photo]"), none: $("template[data-card=none]") };
+  const perDraw = Number(list.dataset.perDraw) || 24; // the build's number (generate.CARDS_PER_DRAW)
   const field = (name) => form.elements[name];
   const bound = (name) => (field(name).value === "" ? null : Number(field(name).value));
   const sayActive = filterPanel(form);
@@ -92,8 +94,18 @@ function stockList(form, list) {
       found(r);
   }
 
-  function drawMore() {
-    const end = Math.min(shown + CARDS_PER_DRAW, matches.length);
+  // How many cards the list keeps for this draw: all it holds (the build's, or an earlier draw's) when they are
+  // this draw's first cards, in order; otherwise none, and they go.
+  function keptCards() {
+    const drawn = $$(":scope > li", list).map((card) => card.dataset.stockNo);
+    const first = matches.slice(0, perDraw).map((row) => row.no);
+    if (drawn.length && drawn.join() === first.join()) return drawn.length;
+    list.textContent = "";
+    return 0;
+  }
+
+  function drawMore(count = perDraw) {
+    const end = Math.min(shown + count, matches.length);
     for (const row of matches.slice(shown, end)) {
       list.append(fromTemplate(templates[row.photo ? "photo" : "none"], cardValues(ix, row)));
     }
@@ -128,11 +140,10 @@ function stockList(form, list) {
   function update() {
     matches = rows.filter(matcher());
     matches.sort(SORTS[field("sort").value] || SORTS.new);
-    list.textContent = "";
-    shown = 0;
+    shown = keptCards();
     sayCount();
     sayActive(active((name) => field(name).value));
-    drawMore();
+    drawMore(shown ? 0 : perDraw);
     list.dataset.ready = "true";
   }
 
@@ -160,7 +171,7 @@ function stockList(form, list) {
         update();
       }, 0),
     );
-    more.addEventListener("click", drawMore);
+    more.addEventListener("click", () => drawMore());
   }
   return load();
 }

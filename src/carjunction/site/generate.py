@@ -31,6 +31,9 @@ from carjunction.site.vehicle_pages import (
 
 STOCK_INDEX_PATH = "stock/stock.json"
 SHIPPING_PATH = "assets/data/shipping.json"
+# The stock page's first draw: the build renders these cards into the page and its script (stock-list.js) draws
+# as many more at a time, so nothing below the list moves when the script starts.
+CARDS_PER_DRAW = 24
 
 
 def as_json(data: Any) -> bytes:
@@ -71,11 +74,13 @@ def shipping_data(catalogue: Catalogue, settings: SiteSettings) -> dict[str, Any
 
 
 def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> dict[str, Any]:
-    """Counts and new arrivals for the home and stock pages."""
+    """Counts, new arrivals and the first stock cards for the home and stock pages."""
     labels = settings.labels
     makes = Counter(v.make for v in listed)
     bodies = Counter(v.body_type.value for v in listed)
     newest = sorted(listed, key=lambda v: (v.added, v.stock_no), reverse=True)[: settings.new_arrivals]
+    # The stock page's unfiltered order, as stock-list.js sorts it ("new"): newest first, then by stock number.
+    first = sorted(listed, key=lambda v: (-v.added.toordinal(), v.stock_no))[:CARDS_PER_DRAW]
     return {
         "total": len(listed),
         "makes": [{"name": m, "url": make_url(m), "count": makes[m]} for m in sorted(makes)],
@@ -84,6 +89,8 @@ def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[Photo
             for code in sorted(bodies, key=lambda c: labels.body_type[c])
         ],
         "new_arrivals": [card(v, labels, photos, settings.locale) for v in newest],
+        "first_cards": [card(v, labels, photos, settings.locale) for v in first],
+        "cards_per_draw": CARDS_PER_DRAW,
         "card_templates": {"photo": card_pattern(labels, photo=True), "none": card_pattern(labels, photo=False)},
         "labels": labels.model_dump(include={"fuel", "transmission", "drive", "steering", "body_type"}),
         "stock_index": STOCK_INDEX_PATH,

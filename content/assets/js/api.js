@@ -31,3 +31,10 @@ async function me() {
   if (result.status === 200) signedIn(true);
   return result;
 }
+
+// The same on a page a visitor may well open signed out (the order page): asked only when this device says it
+// holds a session (header.js), so a visitor who is not signed in makes no request and meets no 401. A session
+// this device has lost track of (its site data cleared) costs one more sign-in.
+async function meIfSignedIn() {
+  return memberFlag() === false ? { status: 401, data: null } : me();
+}

@@ -5,16 +5,18 @@
 // API says the session is gone (401 not_signed_in: the cookie expired or was refused).
 const MEMBER = "cj.member";
 
-function flag() {
+// Whether this device holds a session, as far as it knows; null when it keeps no site data (some private modes),
+// when only the API can tell.
+function memberFlag() {
   try {
     return localStorage.getItem(MEMBER) === "1";
   } catch {
-    return false; // private mode: the header offers Join / Sign in, as to anyone
+    return null;
   }
 }
 
 function drawHead() {
-  const member = flag();
+  const member = memberFlag() === true; // no site data kept: the header offers Join / Sign in, as to anyone
   for (const entry of $$("[data-member-when]")) entry.hidden = (entry.dataset.memberWhen === "signed-in") !== member;
   const n = store.get(FAVOURITES).length;
   for (const count of $$("[data-favourites-count]")) {

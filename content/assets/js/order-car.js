@@ -3,7 +3,8 @@
 // A car the index does not list was sold or withdrawn before the build, or its number is wrong: the page says
 // so and takes no order. A car reserved or sold since the build is live-status.js's to mark. When the index
 // cannot be had (offline, a failed deploy), the page says that it cannot show the car, and the order stays
-// open: the API checks the car and its price when the buyer confirms.
+// open: the API checks the car and its price when the buyer confirms. Until then the slot holds a blank copy of the
+// block (overrides/order.html), so that nothing below it moves when the car arrives.
 
 // Nothing to order: no sign-in to ask for, the form's buttons off, and the reason said.
 function notInStock() {
@@ -25,19 +26,23 @@ function carUnseen(slot, stockNo) {
 async function orderCar(slot, template) {
   const stockNo = (query.get("stock_no") || "").toUpperCase();
   const ix = await fetchStock(template.dataset.index);
-  if (!ix) {
-    carUnseen(slot, stockNo);
-    return;
-  }
-  const at = ix.no.indexOf(stockNo);
+  const at = ix ? ix.no.indexOf(stockNo) : -1;
   if (at < 0) {
-    notInStock();
+    slot.replaceChildren(); // no car to show: the blank block goes, and the page says why
+    if (ix) notInStock();
+    else carUnseen(slot, stockNo);
     return;
   }
   const row = stockRow(ix, at);
   const node = fromTemplate(template, cardValues(ix, row));
-  if (!row.photo) $("[data-car-photo]", node).remove();
-  slot.append(node);
+  if (!row.photo) {
+    // no photo yet: a blank frame of the photo's size keeps the block's shape
+    const photo = $("[data-car-photo]", node);
+    photo.replaceChildren();
+    photo.classList.add("cj-order-car__blank");
+  }
+  slot.replaceChildren(node);
+  slot.removeAttribute("aria-hidden");
   const car = slot.closest("[data-car]");
   if (car) car.dataset.title = $("[data-car-title]", slot).textContent.trim(); // for recently viewed
 }

@@ -93,11 +93,11 @@ async function prefillOrder(form, stockNo) {
     car.dataset.title = stockNo;
     show(car, { stock_no: stockNo });
   }
-  const member = await me();
-  if (member.status !== 200) {
-    reveal(document, "need-member");
-    reveal(form, "form", false);
-  } else {
+  // The sign-in prompt shows from the first paint, where the form will be; a member's form replaces it.
+  const member = await meIfSignedIn();
+  if (member.status === 200) {
+    reveal(document, "need-member", false);
+    reveal(form, "form");
     form.elements.namedItem("country").dataset.value = member.data.country;
     form.elements.namedItem("port").dataset.value = member.data.port;
     setFields(form, { "consignee.name": member.data.name, "consignee.telephone": member.data.telephone });

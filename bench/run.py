@@ -235,12 +235,14 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     ]
     if lighthouse:
         lines += [
+            "Medians of three runs per page; Performance of each run in brackets; binary audits any run failed.",
+            "",
             "| page | Performance | Accessibility | Best Practices | SEO | binary audits failed |",
             "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| `{path}` | {r['performance']} | {r['accessibility']} | {r['best-practices']} | {r['seo']} | "
-            f"{', '.join(r['failed']) or '–'} |"
+            f"| `{path}` | {r['performance']} ({', '.join(map(str, r['runs']))}) | {r['accessibility']} | "
+            f"{r['best-practices']} | {r['seo']} | {', '.join(r['failed']) or '–'} |"
             for path, r in lighthouse.items()
         ]
     else:

@@ -173,3 +173,18 @@ def test_the_flat_reading_gives_pyyamls_values_or_leaves_the_document_to_pyyaml(
         # Then PyYAML reads the same values of the same types from it, and finds no error in it
         assert repr(flat) == repr(pyyaml(text)), text
     assert read_flat > 1500  # the pieces make flat documents often enough for this test to mean something
+
+
+def test_a_vehicle_file_saved_on_windows_loads_as_the_same_file_with_unix_line_ends(tmp_path: Path) -> None:
+    # Given the same vehicle file with Unix line ends and with Windows ones
+    data = vehicle_data()
+    unix = write_vehicle(tmp_path / "unix" / "vehicles", data)
+    windows = write_vehicle(tmp_path / "windows" / "vehicles", data)
+    windows.write_bytes(unix.read_bytes().replace(b"\n", b"\r\n"))
+    assert b"\r\n" in windows.read_bytes()
+    # When both stocks are loaded
+    roots = (tmp_path / "unix", tmp_path / "windows")
+    loaded = [load_vehicles(root / "vehicles", root=root, today=TODAY) for root in roots]
+    # Then they hold the same vehicle, and neither has a problem
+    assert loaded[0] == loaded[1]
+    assert loaded[0][0] and loaded[0][1] == []

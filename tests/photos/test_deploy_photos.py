@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,25 +13,13 @@ from carjunction.photos.bucket import MANIFEST_KEY, Bucket, Manifest
 from carjunction.photos.identity import sha256_of
 from carjunction.site.photos import MANIFEST_ENV
 from tests.photos.images import sample_with
-from tests.support.aws_ops import client, fake_aws
+from tests.support.aws_ops import client, fake_aws, new_distribution
 
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
     with fake_aws(monkeypatch):
         yield Clients(s3=client("s3"), cloudfront=client("cloudfront"))
-
-
-def distribution(cloudfront: Any, bucket: str) -> str:
-    origin = {"Id": "site", "DomainName": f"{bucket}.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
-    config = {
-        "CallerReference": uuid.uuid4().hex,
-        "Comment": "test",
-        "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [origin]},
-        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https"},
-    }
-    return str(cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
 
 
 def no_fetch(paths: Sequence[Path]) -> None:
@@ -50,7 +37,7 @@ def test_a_deploy_publishes_the_photos_and_its_sync_never_deletes_them(aws: Clie
     settings = DeploySettings.from_env(
         {"CARJUNCTION_PHOTOS": "1"},
         bucket=bucket,
-        distribution_id=distribution(aws.cloudfront, bucket),
+        distribution_id=new_distribution(aws.cloudfront, bucket),
         content_dir=content,
         site_dir=site,
         skip_build=True,
@@ -95,7 +82,7 @@ def test_a_deploy_with_photos_builds_the_pages_after_publishing_from_the_bucket_
     aws.s3.create_bucket(Bucket=bucket)
     settings = DeploySettings(
         bucket=bucket,
-        distribution_id=distribution(aws.cloudfront, bucket),
+        distribution_id=new_distribution(aws.cloudfront, bucket),
         content_dir=content,
         site_dir=tmp_path / "site",
         skip_sam=True,

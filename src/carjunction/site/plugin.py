@@ -49,6 +49,7 @@ from carjunction.site.render import PartsMaker, ThemePages, without_site_search
 from carjunction.site.render_processes import RenderProcesses, Share, SiteOutput, render_processes
 from carjunction.site.scripts import SOURCE_DIR, script_bundles
 from carjunction.site.settings import SiteSettings, load_site_data
+from carjunction.site.template_words import prepare_environment
 
 log = logging.getLogger("mkdocs.plugins.carjunction")
 
@@ -98,7 +99,9 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         started = time.perf_counter()
         self.build = self.generated(self.catalogue)
         pages = self.pages
-        self.maker = PartsMaker(config.theme.get_env(), without_site_search(config), self.build.summary)
+        self.maker = PartsMaker(
+            prepare_environment(config.theme.get_env()), without_site_search(config), self.build.summary
+        )
         self.started = time.perf_counter()
         share = Share(pages, self.maker, SiteOutput(str(config.site_dir)))
         self.rendering = RenderProcesses(self.processes, share.render)
@@ -135,6 +138,7 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
         """The theme and navigation are ready: make the page shells, and send them to the rendering."""
         if self.maker is None or self.nav is None or self.rendering is None:
             raise PluginError("carjunction: on_env came before on_pre_build and on_nav")
+        prepare_environment(env)
         self.theme = ThemePages(env, self.nav, files.documentation_pages(), self.maker)
         self.rendering.send(self.theme.shells(self.pages))
         return env

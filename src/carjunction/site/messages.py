@@ -153,8 +153,10 @@ def update_catalogues(root: Path, codes: list[str] | None = None) -> list[Path]:
     files written."""
     content_dir = root / "content"
     template = collect(root)
-    written = [content_dir / TEMPLATE_FILE]
-    write(written[0], template)
+    written = []
+    if codes is None:  # the whole set; one language's update leaves the shared template to the whole update
+        written.append(content_dir / TEMPLATE_FILE)
+        write(written[0], template)
     for code in codes or LANGUAGES:
         if code == SOURCE:
             continue

@@ -81,7 +81,7 @@ def test_the_published_stock_index_holds_every_listed_vehicle(real_site: Path) -
 
 
 def test_staff_text_is_escaped_and_the_sitemap_lists_vehicle_pages(real_site: Path) -> None:
-    sitemap = (real_site / "sitemap.xml").read_text(encoding="utf-8")
+    sitemap = (real_site / "sitemap-en.xml").read_text(encoding="utf-8")
     first = published_vehicles()[0]
     assert f"https://www.carjunction.com/vehicles/{first}/" in sitemap
     assert urlparse("https://www.carjunction.com/stock/").path in sitemap

@@ -4,12 +4,14 @@ header's links, and the words that name company facts show the numbers from cont
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import yaml
 
 from carjunction.catalogue import load_catalogue
+from carjunction.site.languages import LANGUAGES, SOURCE, Language, language_of, load_languages, prefix
 from tests.support.site_build import ROOT
 
 CONTENT = ROOT / "content"
@@ -25,13 +27,29 @@ HEADER_LINKS = {
 
 
 def pages_of(site: Path) -> list[Path]:
-    """Every hand-written page, the 404 page, and one vehicle and one per-make page."""
-    own = [
-        p for p in site.rglob("index.html") if not p.relative_to(site).as_posix().startswith(("vehicles/", "stock/"))
-    ]
-    vehicle = next((site / "vehicles").glob("*/index.html"))
-    make = next(p for p in (site / "stock").glob("*/index.html"))
-    return [*own, site / "stock" / "index.html", vehicle, make, site / "404.html"]
+    """Every hand-written page in every language, the 404 page, and one vehicle and one per-make page in each."""
+    found = [site / "404.html"]
+    for code in LANGUAGES:
+        root = site / prefix(code)
+        others = tuple(f"{other}/" for other in LANGUAGES if code == SOURCE and other != SOURCE)
+        own = [
+            p
+            for p in root.rglob("index.html")
+            if not p.relative_to(root).as_posix().startswith(("vehicles/", "stock/", *others))
+        ]
+        vehicle = next((root / "vehicles").glob("*/index.html"))
+        make = next(p for p in (root / "stock").glob("*/index.html"))
+        found += [*own, root / "stock" / "index.html", vehicle, make]
+    return found
+
+
+def language_of_page(site: Path, page: Path) -> Language:
+    return languages()[language_of(page.relative_to(site).as_posix())]
+
+
+@cache
+def languages() -> dict[str, Language]:
+    return {language.code: language for language in load_languages(CONTENT)}
 
 
 def site_path(site: Path, page: Path, href: str) -> Path:
@@ -58,7 +76,7 @@ def test_the_brand_mark_and_favicon_are_our_own_svg_files(built_site: Path) -> N
     for page in pages_of(built_site):
         html = page.read_text(encoding="utf-8")
         icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
-        logo = re.search(r'<img src="([^"]+)" alt="logo"[^>]*>', html)
+        logo = re.search(r'<img src="([^"]+)" alt="[^"]+"[^>]*>', html)
         assert icon and logo, page
         assert site_path(built_site, page, icon.group(1)) == built_site / theme["favicon"], page
         assert site_path(built_site, page, logo.group(1)) == built_site / theme["logo"], page
@@ -72,12 +90,18 @@ def test_every_page_has_the_header_links_to_pages_that_exist(built_site: Path) -
         html = page.read_text(encoding="utf-8")
         head = html.split("data-cj-head>", 1)[1].split("</div>", 1)[0]
         links = {text: href for href, text in re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', head)}
-        # Then it links to each of the buyer's pages, and each link leads to a built page
-        assert set(links) == set(HEADER_LINKS), page
+        # Then it links to each of the buyer's pages, in the page's words and language, and each link leads to a
+        # built page of that language (the 404 page, served for any path, is English)
+        language = language_of_page(built_site, page)
+        assert set(links) == {language.gettext(text) for text in HEADER_LINKS}, page
         for text, target in HEADER_LINKS.items():
-            assert site_path(built_site, page, links[text]) == built_site / target / "index.html", (page, text)
+            built = built_site / language.prefix / target / "index.html"
+            assert site_path(built_site, page, links[language.gettext(text)]) == built, (page, text)
         favourites = re.search(r'href="([^"]+)"[^>]*>\s*<svg', head)
-        assert favourites and site_path(built_site, page, favourites.group(1)) == built_site / "favourites/index.html"
+        assert favourites
+        assert (
+            site_path(built_site, page, favourites.group(1)) == built_site / language.prefix / "favourites/index.html"
+        )
         # And only the signed-out entry shows before the script runs; the count is empty until it is filled
         assert re.search(r'data-member-when="signed-in" href="[^"]+" hidden>', head), page
         assert re.search(r"<span [^>]*data-favourites-count hidden></span>", head), page

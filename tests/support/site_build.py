@@ -43,8 +43,10 @@ def build_site(
 
 def config_for(content: Path, work: Path, overrides: Path = ROOT / "overrides") -> Path:
     """A copy of mkdocs.yml in ``work`` that builds ``content`` with the repository's theme and site adapter
-    (its paths made absolute, since the copy lives elsewhere), without the real site's nav."""
+    (its paths made absolute, since the copy lives elsewhere), without the real site's nav, in English only
+    (``content`` has no translation catalogues)."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0]
+    text = text.replace("\n  - carjunction\n", "\n  - carjunction:\n      languages: [en]\n")
     text = text.replace("docs_dir: content", f"docs_dir: {content}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {overrides}")
     text = text.replace("- src/carjunction/", f"- {ROOT / 'src/carjunction'}/")  # a hooks file, while there is one

@@ -36,7 +36,7 @@ def test_a_generated_page_has_the_urls_mkdocs_gives_the_same_page(
     source = File(url.rstrip("/") + ".md", None, config.site_dir, config.use_directory_urls)
     expected = Page("Title", source, config)
     # When the build makes its page for the same URL
-    page = PartsMaker(Environment(autoescape=True), config, {}).page(url, "Title", "About")
+    page = PartsMaker(Environment(autoescape=True), config, {}, {}).page(url, "Title", "About")
     # Then every URL the theme prints is the same
     assert (page.url, page.canonical_url, page.abs_url, page.edit_url) == (
         expected.url,

@@ -39,3 +39,10 @@ function signedIn(on) {
 addEventListener("storage", (event) => {
   if (event.key === null || event.key === MEMBER || event.key === FAVOURITES) drawHead();
 });
+
+// The language menu links to this page in each language; a buyer switching keeps what the address holds beyond
+// the page (the stock page's filters, a stock number to ask about), so nothing chosen is lost.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-lang-link]") : null;
+  if (link && location.search) link.search = location.search;
+});

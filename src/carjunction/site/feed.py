@@ -26,21 +26,21 @@ def atom_feed(vehicles: Sequence[Vehicle], settings: SiteSettings, company: Comp
         element.text = text
         return element
 
-    add(feed, "id", settings.site_url + FEED_PATH)
+    add(feed, "id", settings.site_url + settings.folder + FEED_PATH)
     add(feed, "title", f"{labels.text['feed_title']} - {company.short_name}")
     updated = max((v.added for v in newest), default=None)
     add(feed, "updated", f"{updated.isoformat() if updated else '2000-01-01'}T00:00:00Z")
-    add(feed, "link", href=settings.site_url + FEED_PATH, rel="self")
-    add(feed, "link", href=settings.site_url)
+    add(feed, "link", href=settings.site_url + settings.folder + FEED_PATH, rel="self")
+    add(feed, "link", href=settings.site_url + settings.folder)
     author = add(feed, "author")
     add(author, "name", company.name)
     for vehicle in newest:
         facts = vehicle_facts(labels, vehicle, settings.locale)
         entry = add(feed, "entry")
-        add(entry, "id", settings.site_url + vehicle_url(vehicle))
+        add(entry, "id", settings.site_url + vehicle_url(vehicle, settings.folder))
         add(entry, "title", facts["title"])
         add(entry, "updated", f"{vehicle.added.isoformat()}T00:00:00Z")
-        add(entry, "link", href=settings.site_url + vehicle_url(vehicle))
+        add(entry, "link", href=settings.site_url + vehicle_url(vehicle, settings.folder))
         add(entry, "summary", phrase(labels, "feed_entry", **facts))
     ET.indent(feed)
     text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -29,8 +29,8 @@ from carjunction.site.vehicle_pages import (
     vehicle_url,
 )
 
-STOCK_INDEX_PATH = "stock/stock.json"
-SHIPPING_PATH = "assets/data/shipping.json"
+STOCK_INDEX_PATH = "stock/stock.json"  # one file for every language: codes and figures, no words
+SHIPPING_PATH = "assets/data/shipping.json"  # English; each other language's beside it (shipping_path)
 # The stock page's first draw: the build renders these cards into the page and its script (stock-list.js) draws
 # as many more at a time, so nothing below the list moves when the script starts.
 CARDS_PER_DRAW = 24
@@ -38,6 +38,11 @@ CARDS_PER_DRAW = 24
 
 def as_json(data: Any) -> bytes:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+
+
+def shipping_path(settings: SiteSettings) -> str:
+    """The calculator's data in the language of ``settings``: its countries' and currencies' names are words."""
+    return SHIPPING_PATH if not settings.folder else SHIPPING_PATH.replace(".json", f".{settings.language}.json")
 
 
 def shipping_data(catalogue: Catalogue, settings: SiteSettings) -> dict[str, Any]:
@@ -49,11 +54,11 @@ def shipping_data(catalogue: Catalogue, settings: SiteSettings) -> dict[str, Any
         "countries": [
             {
                 "code": c.code,
-                "name": c.name,
+                "name": settings.country_names.get(c.code, c.name),
                 "inspection": c.inspection.name if c.inspection else "",
                 "inspection_usd": c.inspection.fee_usd if c.inspection else 0,
             }
-            for c in sorted(catalogue.shipping.countries, key=lambda c: c.name)
+            for c in sorted(catalogue.shipping.countries, key=lambda c: settings.country_names.get(c.code, c.name))
         ],
         "ports": [
             {
@@ -66,7 +71,12 @@ def shipping_data(catalogue: Catalogue, settings: SiteSettings) -> dict[str, Any
             for p in sorted(catalogue.shipping.ports, key=lambda p: p.name)
         ],
         "currencies": [
-            {"code": c.code, "name": c.name, "per_usd": str(c.per_usd), "decimals": c.decimals}
+            {
+                "code": c.code,
+                "name": settings.currency_names.get(c.code, c.name),
+                "per_usd": str(c.per_usd),
+                "decimals": c.decimals,
+            }
             for c in settings.currencies.currencies
         ],
         "rates_as_of": settings.currencies.as_of.isoformat(),
@@ -75,7 +85,7 @@ def shipping_data(catalogue: Catalogue, settings: SiteSettings) -> dict[str, Any
 
 def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> dict[str, Any]:
     """Counts, new arrivals and the first stock cards for the home and stock pages."""
-    labels = settings.labels
+    labels, folder = settings.labels, settings.folder
     makes = Counter(v.make for v in listed)
     bodies = Counter(v.body_type.value for v in listed)
     newest = sorted(listed, key=lambda v: (v.added, v.stock_no), reverse=True)[: settings.new_arrivals]
@@ -83,35 +93,45 @@ def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[Photo
     first = sorted(listed, key=lambda v: (-v.added.toordinal(), v.stock_no))[:CARDS_PER_DRAW]
     return {
         "total": len(listed),
-        "makes": [{"name": m, "url": make_url(m), "count": makes[m]} for m in sorted(makes)],
+        "makes": [{"name": m, "url": make_url(m, folder), "count": makes[m]} for m in sorted(makes)],
         "bodies": [
             {"code": code, "label": labels.body_type[code], "count": bodies[code]}
             for code in sorted(bodies, key=lambda c: labels.body_type[c])
         ],
-        "new_arrivals": [card(v, labels, photos, settings.locale) for v in newest],
-        "first_cards": [card(v, labels, photos, settings.locale) for v in first],
+        "new_arrivals": [card(v, settings, photos) for v in newest],
+        "first_cards": [card(v, settings, photos) for v in first],
         "cards_per_draw": CARDS_PER_DRAW,
-        "card_templates": {"photo": card_pattern(labels, photo=True), "none": card_pattern(labels, photo=False)},
+        "card_templates": {
+            "photo": card_pattern(labels, folder, photo=True),
+            "none": card_pattern(labels, folder, photo=False),
+        },
         "labels": labels.model_dump(include={"fuel", "transmission", "drive", "steering", "body_type"}),
         "stock_index": STOCK_INDEX_PATH,
-        "shipping": SHIPPING_PATH,
-        "feed": FEED_PATH,
+        "shipping": shipping_path(settings),
+        "feed": folder + FEED_PATH,
     }
 
 
 class Pages:
-    """The generated pages, made one at a time as they are rendered, so memory does not grow with the stock."""
+    """The generated pages of every language, made one at a time as they are rendered, so memory does not grow
+    with the stock. Numbered language by language (every English page, then every French one...): a process
+    rendering its share switches language a few times, not once per page."""
 
     def __init__(
-        self, vehicles: list[Vehicle], settings: SiteSettings, photos: Mapping[PhotoKey, Photo], seller: str
+        self,
+        vehicles: list[Vehicle],
+        languages: Sequence[SiteSettings],
+        photos: Mapping[PhotoKey, Photo],
+        seller: str,
     ) -> None:
-        self._vehicles, self._settings, self._photos, self._seller = vehicles, settings, photos, seller
+        self._vehicles, self._languages, self._photos, self._seller = vehicles, list(languages), photos, seller
         listed = [v for v in vehicles if v.status == Status.AVAILABLE]
         by_make = sorted(listed, key=lambda v: (v.make, v.model, v.stock_no))
         self._makes = [(make, list(group)) for make, group in groupby(by_make, key=lambda v: v.make)]
+        self._per_language = len(self._vehicles) + len(self._makes)
 
     def __len__(self) -> int:
-        return len(self._vehicles) + len(self._makes)
+        return self._per_language * len(self._languages)
 
     def __contains__(self, item: object) -> bool:
         return any(page == item for page in self)
@@ -121,17 +141,25 @@ class Pages:
 
     def outline(self) -> Iterator[tuple[int, str, str]]:
         """Each page's number, URL and template, in page order, without making the pages."""
-        for number, vehicle in enumerate(self._vehicles):
-            yield number, vehicle_url(vehicle), VEHICLE_TEMPLATE
-        for number, (make, _) in enumerate(self._makes, start=len(self._vehicles)):
-            yield number, make_url(make), MAKE_TEMPLATE
+        for first, settings in zip(range(0, len(self), self._per_language), self._languages, strict=True):
+            folder = settings.folder
+            for number, vehicle in enumerate(self._vehicles, start=first):
+                yield number, vehicle_url(vehicle, folder), VEHICLE_TEMPLATE
+            for number, (make, _) in enumerate(self._makes, start=first + len(self._vehicles)):
+                yield number, make_url(make, folder), MAKE_TEMPLATE
+
+    def language(self, number: int) -> str:
+        """The language of the page numbered ``number``."""
+        return self._languages[number // self._per_language].language
 
     def page(self, number: int) -> GeneratedPage:
         """The page numbered ``number`` in page order."""
+        settings = self._languages[number // self._per_language]
+        number %= self._per_language
         if 0 <= number < len(self._vehicles):
-            return vehicle_page(self._vehicles[number], self._settings, self._photos, self._seller)
+            return vehicle_page(self._vehicles[number], settings, self._photos, self._seller)
         make, vehicles = self._makes[number - len(self._vehicles)]
-        return make_page(make, vehicles, self._settings, self._photos)
+        return make_page(make, vehicles, settings, self._photos)
 
     def share(self, index: int, count: int) -> Iterator[tuple[int, GeneratedPage]]:
         """Every ``count``-th page from the ``index``-th, numbered in page order; only those pages are made."""
@@ -139,17 +167,25 @@ class Pages:
             yield number, self.page(number)
 
 
-def generate(catalogue: Catalogue, settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> SiteBuild:
-    """Pages, stock index, feed and calculator data for ``catalogue``.
+def generate(
+    catalogue: Catalogue,
+    settings: SiteSettings,
+    photos: Mapping[PhotoKey, Photo],
+    translations: Sequence[SiteSettings] = (),
+) -> SiteBuild:
+    """Pages, stock index, feed and calculator data for ``catalogue``, in the language of ``settings`` and in each
+    language of ``translations`` (the same settings with another language's labels).
 
-    Withdrawn vehicles get nothing; sold ones keep their page (links to it stay good) but are not listed.
+    Withdrawn vehicles get nothing; sold ones keep their page (links to it stay good) but are not listed. The stock
+    index and the photos are one set for every language; pages, feeds and the calculator's names are per language.
     """
     published = [v for v in catalogue.vehicles if v.status != Status.WITHDRAWN]
     listed = [v for v in published if v.status == Status.AVAILABLE]
-    pages = Pages(published, settings, photos, catalogue.company.name)
-    files = [
-        GeneratedFile(STOCK_INDEX_PATH, stock_index_json(listed, photos)),
-        GeneratedFile(SHIPPING_PATH, as_json(shipping_data(catalogue, settings))),
-        GeneratedFile(FEED_PATH, atom_feed(listed, settings, catalogue.company)),
-    ]
-    return SiteBuild(files=files, pages=pages, summary=summary(listed, settings, photos))
+    languages = [settings, *translations]
+    pages = Pages(published, languages, photos, catalogue.company.name)
+    files = [GeneratedFile(STOCK_INDEX_PATH, stock_index_json(listed, photos))]
+    for language in languages:
+        files.append(GeneratedFile(shipping_path(language), as_json(shipping_data(catalogue, language))))
+        files.append(GeneratedFile(language.folder + FEED_PATH, atom_feed(listed, language, catalogue.company)))
+    summaries = {language.language: summary(listed, language, photos) for language in languages}
+    return SiteBuild(files=files, pages=pages, summary=summaries[settings.language], summaries=summaries)

@@ -26,6 +26,8 @@ LANGUAGES: dict[str, str] = {
 LOCALES_DIR = "site/locales"  # under content/, beside labels.yaml
 DOMAIN = "site"
 TEMPLATE_FILE = f"{LOCALES_DIR}/{DOMAIN}.pot"
+NAV_CONTEXT = "nav"  # the catalogues' context of the navigation's titles (mkdocs.yml)
+SITE_CONTEXT = "site"  # and of mkdocs.yml's site_description
 
 
 def catalogue_path(content_dir: Path, code: str) -> Path:
@@ -113,4 +115,6 @@ def load_languages(content_dir: Path, codes: Iterable[str] = LANGUAGES) -> list[
         if not path.is_file():
             raise CatalogueFileError(f"{path}: the catalogue of {LANGUAGES[code]} is missing")
         languages.append(Language(code, read_translations(path)))
+    if not any(language.is_source for language in languages):
+        raise CatalogueFileError(f"the site's languages must include {LANGUAGES[SOURCE]}, the language of its pages")
     return sorted(languages, key=lambda language: not language.is_source)

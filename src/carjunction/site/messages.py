@@ -22,16 +22,15 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
 from babel.messages.pofile import read_po, write_po
 
-from carjunction.site.languages import LANGUAGES, SOURCE, TEMPLATE_FILE, catalogue_path
+from carjunction.catalogue.load import SHIPPING_FILE as PORTS_FILE
+from carjunction.site.languages import LANGUAGES, NAV_CONTEXT, SITE_CONTEXT, SOURCE, TEMPLATE_FILE, catalogue_path
 from carjunction.site.markdown_words import units
-from carjunction.site.settings import LABELS_FILE
+from carjunction.site.settings import COUNTRY_CONTEXT, CURRENCIES_FILE, CURRENCY_CONTEXT, LABELS_FILE
 
 PROJECT = "Car Junction storefront"
 # Fixed, so that collecting the same words writes the same files (Babel would write the time of each run).
 CREATED = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "pgettext": ((1, "c"), 2), "ngettext": (1, 2)}
-NAV_CONTEXT = "nav"  # the navigation's titles (mkdocs.yml)
-SITE_CONTEXT = "site"  # mkdocs.yml's site_description
 # Folders of content/ that hold no page (mkdocs.yml's exclude_docs), and the other languages' trees.
 NOT_PAGES = frozenset({"vehicles", "shipping", "site", "assets", *(code for code in LANGUAGES if code != SOURCE)})
 REVIEW_NOTE = (
@@ -90,6 +89,17 @@ def label_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str | N
             yield str(text), group, name, 0, f"{group}.{key}"
 
 
+def data_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str | None, str, int, str]]:
+    """The names buyers pick in the forms: destination countries and display currencies."""
+    for file, group, context in (
+        (PORTS_FILE, "countries", COUNTRY_CONTEXT),
+        (CURRENCIES_FILE, "currencies", CURRENCY_CONTEXT),
+    ):
+        path = content_dir / file
+        for record in yaml.safe_load(path.read_text(encoding="utf-8")).get(group, []):
+            yield str(record["name"]), context, path.relative_to(root).as_posix(), 0, f"{context} {record['code']}"
+
+
 def navigation_messages(config_file: Path, root: Path) -> Iterator[tuple[str, str | None, str, int, str]]:
     config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # noqa: S506 - no tags built
     name = config_file.relative_to(root).as_posix()
@@ -108,6 +118,7 @@ def collect(root: Path) -> Catalog:
         markdown_messages(content_dir, root),
         template_messages(root / "overrides", root),
         label_messages(content_dir, root),
+        data_messages(content_dir, root),
         navigation_messages(root / "mkdocs.yml", root),
     )
     for source in sources:

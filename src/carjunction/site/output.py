@@ -32,8 +32,10 @@ class GeneratedPage:
 
 @dataclass(frozen=True)
 class SiteBuild:
-    """Everything generated from one catalogue; ``summary`` is shared with the hand-written pages."""
+    """Everything generated from one catalogue; ``summary`` is shared with the hand-written pages (``summaries``:
+    the same in each language, by its code)."""
 
     files: list[GeneratedFile] = field(default_factory=list)
     pages: Collection[GeneratedPage] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -33,7 +33,9 @@ from jinja2.runtime import Context
 REQUIRED_BLOCKS = ("htmltitle", "content")
 PAGE_BLOCKS = (*REQUIRED_BLOCKS, "pagehead")
 SHARED_PREFIX = "shared_"  # blocks inside the page's own blocks that are the same on every page of a folder
-PAGE_FIELDS = ("title", "description", "canonical")
+# Printed as given: the page's title, description and canonical URL, and its language menu (links to the same
+# page in each language, so they differ on every page).
+PAGE_FIELDS = ("title", "description", "canonical", "language_menu")
 
 
 class ShellError(Exception):

@@ -29,8 +29,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from carjunction.site.generate import Pages
+from carjunction.site.languages import Language, language_of
 from carjunction.site.output import GeneratedPage
 from carjunction.site.page_shell import PageShell, ShellError, Unreadable, mark, page_parts
+from carjunction.site.template_words import language_context, speak
 
 Key = tuple[str, str]  # pages that share a shell: their template, and the folder their own folders sit in
 Shells = dict[Key, PageShell]
@@ -40,6 +42,10 @@ CHECKED_PAGES = 2  # of each shell: also rendered whole, and compared
 def shell_key(template: str, url: str) -> Key:
     """``vehicles/CJ1/`` → ("vehicle.html", "vehicles"): sibling folders, so the theme's links are the same."""
     return template, url.rstrip("/").rpartition("/")[0]
+
+
+def key_of(generated: GeneratedPage) -> Key:
+    return shell_key(generated.template, generated.url)
 
 
 def broken(template: str, why: str) -> PluginError:
@@ -90,13 +96,23 @@ class MadeParts(NamedTuple):
 # A URL of plain path segments ("vehicles/CJ26001/"): joined to the site's URL, it is simply appended.
 PLAIN_PATH = re.compile(r"(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*")
 NOT_YET = "reads the site's navigation (nav, pages) in its own blocks, which are rendered before MkDocs makes it"
+NOT_SHARED = "reads the page's alternates outside its own blocks; the header prints language_menu, made per page"
+LANGUAGE_MENU = "partials/language-menu.html"  # the header's language menu: the same page in each language
 
 
 class PartsMaker:
     """A page's own parts, from the theme's templates and the generator's data, before the navigation exists."""
 
-    def __init__(self, env: Environment, config: MkDocsConfig, stock: Mapping[str, Any]) -> None:
-        self.env, self.config, self.stock = env, config, stock
+    def __init__(
+        self,
+        env: Environment,
+        config: MkDocsConfig,
+        summaries: Mapping[str, Mapping[str, Any]],
+        languages: Mapping[str, Language],
+    ) -> None:
+        """``summaries``: the stock summary (counts, makes, first cards) in each language, by its code."""
+        self.env, self.config, self.summaries, self.languages = env, config, summaries, languages
+        self.spoken: str | None = None  # the language whose words the environment gives now
         self.templates: dict[str, Template] = {}
         self.folder_contexts: dict[Key, dict[str, Any]] = {}
         self.shared_blocks: dict[Key, dict[str, str]] = {}  # each folder's shared_* blocks, as text
@@ -132,6 +148,14 @@ class PartsMaker:
         canonical = urljoin(self.site_url, url)
         return canonical, urlsplit(canonical).path
 
+    def speak(self, url: str) -> str:
+        """Give the templates the words of the language of the page at ``url``; its code."""
+        code = language_of(url)
+        if code != self.spoken:
+            speak(self.env, self.languages[code])
+            self.spoken = code
+        return code
+
     def page_of(self, generated: GeneratedPage) -> tuple[Page, dict[str, str]]:
         """The MkDocs page of ``generated``, and its fields the theme prints (PAGE_FIELDS).
 
@@ -142,10 +166,13 @@ class PartsMaker:
         if not title or not description:  # an empty one would also drop the theme's tag around it
             raise PluginError(f"carjunction: the generated page {generated.url} has an empty title or description")
         page = self.page(generated.url, title, description)
-        return page, {"title": title, "description": description, "canonical": page.canonical_url or ""}
+        menu = self.template(LANGUAGE_MENU).render({**self.folder_context(key_of(generated), page), "page": page})
+        fields = {"title": title, "description": description, "canonical": page.canonical_url or ""}
+        return page, {**fields, "language_menu": menu}
 
     def make(self, generated: GeneratedPage) -> MadeParts:
-        key = shell_key(generated.template, generated.url)
+        key = key_of(generated)
+        self.speak(generated.url)
         page, fields = self.page_of(generated)
         context = {**self.folder_context(key, page), "page": page, "item": PageData.of(generated.data)}
         try:
@@ -162,24 +189,38 @@ class PartsMaker:
             not_yet = Unreadable(f"{key[0]} {NOT_YET}")
             shared = {**self.theme_context(Navigation([], []), [], page), "nav": not_yet, "pages": not_yet}
             self.folder_contexts[key] = shared
-        return shared
+        return {**shared, "alternates": language_context(page.url)["alternates"]}
 
     def theme_context(self, nav: Navigation, documents: Sequence[File], page: Page) -> dict[str, Any]:
-        """MkDocs' context for ``page``, with the config generated pages see and the stock summary."""
-        return {**get_context(nav, documents, self.config, page), "config": self.config, "stock": self.stock}
+        """MkDocs' context for ``page``, with the config generated pages see, and the stock summary and the
+        language of the page's language."""
+        languages = language_context(page.url)
+        context = get_context(nav, documents, self.config, page)
+        stock = self.summaries[languages["language"]["code"]]
+        return {**context, **languages, "config": self.config, "stock": stock}
 
 
 class ThemePages:
     """Generated pages as the theme renders them with the site's navigation: their shells, checked."""
 
-    def __init__(self, env: Environment, nav: Navigation, documents: Sequence[File], maker: PartsMaker) -> None:
-        self.env, self.nav, self.documents, self.maker = env, nav, documents, maker
+    def __init__(
+        self, env: Environment, navs: Mapping[str, Navigation], documents: Sequence[File], maker: PartsMaker
+    ) -> None:
+        """``navs``: the site's navigation in each language, by its code."""
+        self.env, self.navs, self.documents, self.maker = env, navs, documents, maker
 
     def whole(self, generated: GeneratedPage) -> str:
         """The theme's rendering of the whole page (what each page filled from its shell must equal)."""
+        code = self.speak(generated.url)
         page, _ = self.maker.page_of(generated)
-        context = {**self.maker.theme_context(self.nav, self.documents, page), "page": page}
+        context = {**self.maker.theme_context(self.navs[code], self.documents, page), "page": page}
         return self.env.get_template(generated.template).render({**context, "item": PageData.of(generated.data)})
+
+    def speak(self, url: str) -> str:
+        """The words of the page at ``url``'s language, in the theme's environment and the parts maker's."""
+        code = self.maker.speak(url)
+        speak(self.env, self.maker.languages[code])
+        return code
 
     def shells(self, pages: Pages) -> Shells:
         """A checked shell for each template and folder of ``pages``."""
@@ -191,10 +232,16 @@ class ThemePages:
         return {key: self.checked_shell(key, [pages.page(n) for n in numbers]) for key, numbers in samples.items()}
 
     def checked_shell(self, key: Key, samples: list[GeneratedPage]) -> PageShell:
+        code = self.speak(samples[0].url)
         page = self.maker.page(samples[0].url, mark("title"), mark("description"))
         if page.canonical_url:
             page.canonical_url = mark("canonical")
-        context = {**self.maker.theme_context(self.nav, self.documents, page), "item": None}
+        context = {
+            **self.maker.theme_context(self.navs[code], self.documents, page),
+            "item": None,
+            "alternates": Unreadable(f"{key[0]} {NOT_SHARED}"),
+            "language_menu": mark("language_menu"),
+        }
         try:
             shell = PageShell.split(self.env.get_template(key[0]), context)
         except ShellError as error:

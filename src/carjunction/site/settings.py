@@ -8,6 +8,7 @@ apart from the generator so that the generator stays a pure function.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from carjunction.catalogue import BodyType, CatalogueError, Drive, Fuel, Status, Steering, Transmission
 from carjunction.catalogue.load import load_record
+from carjunction.site.languages import Language, prefix
 
 LABELS_FILE = "site/labels.yaml"
 CURRENCIES_FILE = "shipping/currencies.yaml"
@@ -97,8 +99,20 @@ class SiteSettings(BaseModel):
     currencies: Currencies
     new_arrivals: int = 8
     feed_entries: int = 30
-    # The site's language, from mkdocs.yml's theme.language: how its numbers and money are written (Babel).
+    # How the pages' numbers and money are written (Babel): the language's own locale ("fr", or "en-IN" for English
+    # with Indian grouping, mkdocs.yml's theme.language).
     locale: str = Field(default="en", min_length=2, max_length=20)
+    # The language of these settings' pages and labels (languages.py): English at the root, the others in their folder.
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+
+    # Names buyers read in the calculator and forms, in this language, by code (empty: the data files' English).
+    country_names: dict[str, str] = Field(default_factory=dict)
+    currency_names: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def folder(self) -> str:
+        """Where this language's pages are: "" for English (the site's root), "fr/" for French."""
+        return prefix(self.language)
 
     @field_validator("locale")
     @classmethod
@@ -124,3 +138,27 @@ def load_site_data(content_dir: Path) -> tuple[Labels, Currencies]:
     if problems or labels is None or currencies is None:
         raise CatalogueError(problems)
     return labels, currencies
+
+
+COUNTRY_CONTEXT = "country"  # the catalogues' context of a destination country's name (content/shipping/ports.yaml)
+CURRENCY_CONTEXT = "currency"  # and of a display currency's name (currencies.yaml)
+
+
+def translated_settings(settings: SiteSettings, language: Language, countries: Mapping[str, str]) -> SiteSettings:
+    """``settings`` in ``language``: its labels, and the names of ``countries`` (code → English name) and of the
+    display currencies, from the language's catalogue."""
+    labels = {
+        group: {key: language.pgettext(group, text) for key, text in words.items()}
+        for group, words in settings.labels.model_dump().items()
+    }
+    return settings.model_copy(
+        update={
+            "labels": Labels.model_validate(labels),
+            "language": language.code,
+            "locale": language.code,
+            "country_names": {code: language.pgettext(COUNTRY_CONTEXT, name) for code, name in countries.items()},
+            "currency_names": {
+                c.code: language.pgettext(CURRENCY_CONTEXT, c.name) for c in settings.currencies.currencies
+            },
+        }
+    )

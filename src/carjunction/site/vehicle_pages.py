@@ -19,20 +19,23 @@ MAKE_TEMPLATE = "stock-make.html"
 PhotoKey = tuple[str, str]
 
 
-def vehicle_url(vehicle: Vehicle) -> str:
-    return vehicle_path(vehicle.stock_no)
+def vehicle_url(vehicle: Vehicle, folder: str = "") -> str:
+    """The vehicle's page, in the language whose pages are under ``folder`` ("" for English, "fr/"...)."""
+    return vehicle_path(vehicle.stock_no, folder)
 
 
-def vehicle_path(stock_no: str) -> str:
-    return f"{VEHICLES_URL}{stock_no}/"
+def vehicle_path(stock_no: str, folder: str = "") -> str:
+    return f"{folder}{VEHICLES_URL}{stock_no}/"
 
 
-def make_url(make: str) -> str:
-    return f"{STOCK_URL}{slug(make)}/"
+def make_url(make: str, folder: str = "") -> str:
+    return f"{folder}{STOCK_URL}{slug(make)}/"
 
 
-# Vehicle pages sit two folders down (vehicles/<stock_no>/); their photo links climb to the site's root.
-VEHICLE_TO_ROOT = "../../"
+def to_root(folder: str) -> str:
+    """From a vehicle page (vehicles/<stock_no>/ in a language's ``folder``) up to the site's root, where the photos
+    are: one set of variants for every language."""
+    return "../" * (2 + folder.count("/"))
 
 
 def shown_photos(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo]) -> list[Photo]:
@@ -41,7 +44,9 @@ def shown_photos(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo]) -> list[Pho
     return [photo for name in vehicle.photos if (photo := photos.get((vehicle.stock_no, name))) is not None]
 
 
-def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: Labels) -> list[dict[str, Any]]:
+def photo_sources(
+    vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: Labels, folder: str = ""
+) -> list[dict[str, Any]]:
     """Each photo's variants, its size (so nothing jumps while it loads) and its alt text.
 
     ``src``, ``srcset``, ``smallest`` and ``largest`` are relative to the vehicle's page; ``url`` is the
@@ -53,7 +58,7 @@ def photo_sources(vehicle: Vehicle, photos: Mapping[PhotoKey, Photo], labels: La
     shown = []
     for number, photo in enumerate(listed, start=1):
         widest = photo.widths[-1]
-        here = {width: VEHICLE_TO_ROOT + variant_path(photo.id, width) for width in photo.widths}
+        here = {width: to_root(folder) + variant_path(photo.id, width) for width in photo.widths}
         shown.append(
             {
                 "src": here[min(photo.widths, key=lambda w: abs(w - 640))],
@@ -137,7 +142,7 @@ def json_ld(vehicle: Vehicle, settings: SiteSettings, images: Sequence[str], sel
             "price": vehicle.price_usd,
             "priceCurrency": "USD",
             "availability": offer_state,
-            "url": settings.site_url + vehicle_url(vehicle),
+            "url": settings.site_url + vehicle_url(vehicle, settings.folder),
             "seller": {"@type": "Organization", "name": seller},
         },
     }
@@ -146,12 +151,12 @@ def json_ld(vehicle: Vehicle, settings: SiteSettings, images: Sequence[str], sel
 def vehicle_page(
     vehicle: Vehicle, settings: SiteSettings, photos: Mapping[PhotoKey, Photo], seller: str
 ) -> GeneratedPage:
-    labels = settings.labels
+    labels, folder = settings.labels, settings.folder
     facts = vehicle_facts(labels, vehicle, settings.locale)
-    shown = photo_sources(vehicle, photos, labels)
+    shown = photo_sources(vehicle, photos, labels, folder)
     largest = [p["url"] for p in shown]
     return GeneratedPage(
-        url=vehicle_url(vehicle),
+        url=vehicle_url(vehicle, folder),
         template=VEHICLE_TEMPLATE,
         title=facts["title"],
         description=phrase(labels, "vehicle_description", **facts),
@@ -168,7 +173,7 @@ def vehicle_page(
             "options": list(vehicle.options),
             "condition_notes": vehicle.condition_notes,
             "make": vehicle.make,
-            "make_url": make_url(vehicle.make),
+            "make_url": make_url(vehicle.make, folder),
             "quote": {
                 "length_mm": vehicle.length_mm,
                 "width_mm": vehicle.width_mm,
@@ -180,12 +185,13 @@ def vehicle_page(
     )
 
 
-def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo], locale: str) -> dict[str, Any]:
+def card(vehicle: Vehicle, settings: SiteSettings, photos: Mapping[PhotoKey, Photo]) -> dict[str, Any]:
     """What a list shows of a vehicle: the same fields the stock page's script shows."""
+    labels, locale = settings.labels, settings.locale
     listed = shown_photos(vehicle, photos)
     thumb = variant_path(listed[0].id, listed[0].widths[0]) if listed else ""
     return {
-        "url": vehicle_url(vehicle),
+        "url": vehicle_url(vehicle, settings.folder),
         "stock_no": vehicle.stock_no,
         "title": vehicle_title(labels, vehicle),
         "year": vehicle.registration_year,
@@ -195,12 +201,12 @@ def card(vehicle: Vehicle, labels: Labels, photos: Mapping[PhotoKey, Photo], loc
     }
 
 
-def card_pattern(labels: Labels, *, photo: bool) -> dict[str, str]:
+def card_pattern(labels: Labels, folder: str, *, photo: bool) -> dict[str, str]:
     """A card whose values are {placeholders}, for the stock page's <template>: its script fills them from the
     stock index (``no``, ``year``, ``make``, ``model``, ``km`` and ``usd`` written in the page's language, and
     the first photo's id ``ph`` and smallest width ``tw``), so the markup, the words and the URLs stay made here."""
     return {
-        "url": vehicle_path("{no}"),
+        "url": vehicle_path("{no}", folder),
         "stock_no": "{no}",
         "title": labels.text["vehicle_title"].format(year="{year}", make="{make}", model="{model}"),
         "year": "{year}",
@@ -215,9 +221,9 @@ def make_page(
 ) -> GeneratedPage:
     labels = settings.labels
     return GeneratedPage(
-        url=make_url(make),
+        url=make_url(make, settings.folder),
         template=MAKE_TEMPLATE,
         title=phrase(labels, "make_title", make=make),
         description=phrase(labels, "make_description", make=make, count=len(vehicles)),
-        data={"make": make, "cards": [card(v, labels, photos, settings.locale) for v in vehicles]},
+        data={"make": make, "cards": [card(v, settings, photos) for v in vehicles]},
     )

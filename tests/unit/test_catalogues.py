@@ -47,9 +47,7 @@ def test_the_template_file_holds_the_words_the_site_uses_now(template: Catalog) 
 def test_every_word_is_translated(template: Catalog, code: str) -> None:
     known = translations(catalogue(code))
     missing = [
-        named(key)
-        for key in translations(template)
-        if key not in known or not known[key].string or known[key].fuzzy
+        named(key) for key in translations(template) if key not in known or not known[key].string or known[key].fuzzy
     ]
     assert missing == [], f"{code}: {len(missing)} untranslated (run `make messages`, then translate): {missing[:10]}"
 
@@ -90,4 +88,4 @@ def test_a_placeholder_dropped_by_a_translation_is_seen() -> None:
     assert placeholders("Sent to {email}.") != placeholders("Envoyé.")
     assert placeholders("[Join](members/join.md)") != placeholders("[Adhérer](members/joindre.md)")
     assert placeholders("<strong>Never</strong> pay") != placeholders("Ne payez jamais")
-    assert placeholders("<a href=\"./\">again</a>, %(n)s") == placeholders("%(n)s, <a href=\"./\">encore</a>")
+    assert placeholders('<a href="./">again</a>, %(n)s') == placeholders('%(n)s, <a href="./">encore</a>')

@@ -82,7 +82,8 @@ def write_sitemaps(site_dir: Path, site_url: str, urls: Iterable[str]) -> list[s
     a sitemap index at sitemap.xml: 10,000 vehicles in six languages are more pages than one sitemap may hold
     (50,000). The names of the files written."""
     by_language: dict[str, list[str]] = {code: [] for code in LANGUAGES}
-    for url in urls:
+    for listed in urls:
+        url = "" if listed == "./" else listed  # MkDocs' URL of the home page
         by_language[language_of(url)].append(url)
     names = []
     for code, pages in by_language.items():

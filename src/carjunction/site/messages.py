@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 from babel.messages.catalog import Catalog, Message
@@ -44,6 +45,9 @@ REVIEW_NOTE = (
 PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)s|</?[a-zA-Z][^>]*>|\]\([^)]*\)|`[^`]+`")
 
 
+Found = tuple[Any, str | None, str, int, str]  # msgid (a string, or singular and plural), context, file, line, note
+
+
 def placeholders(text: str) -> Counter[str]:
     return Counter(re.sub(r"\s+", " ", found) for found in PLACEHOLDER.findall(text))
 
@@ -54,7 +58,7 @@ def page_files(content_dir: Path) -> Iterator[Path]:
             yield path
 
 
-def markdown_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str | None, str, int, str]]:
+def markdown_messages(content_dir: Path, root: Path) -> Iterator[Found]:
     """(msgid, context, file, line, comment) of every hand-written page."""
     for path in page_files(content_dir):
         name = path.relative_to(root).as_posix()
@@ -62,7 +66,7 @@ def markdown_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str 
             yield unit.text, None, name, unit.line, ""
 
 
-def template_messages(templates_dir: Path, root: Path) -> Iterator[tuple[str, str | None, str, int, str]]:
+def template_messages(templates_dir: Path, root: Path) -> Iterator[Found]:
     for path in sorted(templates_dir.rglob("*.html")):
         name = path.relative_to(root).as_posix()
         with path.open("rb") as template:
@@ -73,12 +77,12 @@ def template_messages(templates_dir: Path, root: Path) -> Iterator[tuple[str, st
                 ["Translators:"],
                 {"extensions": "jinja2.ext.i18n"},
             ):
-                text = message if isinstance(message, str) else message[0]
+                text = message if isinstance(message, str) else tuple(message)  # (singular, plural) of ngettext
                 if text:
                     yield text, context, name, line, " ".join(comments)
 
 
-def label_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str | None, str, int, str]]:
+def label_messages(content_dir: Path, root: Path) -> Iterator[Found]:
     """Each label's English words, in the context of its group (``fuel``, ``spec``...): the same word can mean
     different things in two groups."""
     path = content_dir / LABELS_FILE
@@ -89,7 +93,7 @@ def label_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str | N
             yield str(text), group, name, 0, f"{group}.{key}"
 
 
-def data_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str | None, str, int, str]]:
+def data_messages(content_dir: Path, root: Path) -> Iterator[Found]:
     """The names buyers pick in the forms: destination countries and display currencies."""
     for file, group, context in (
         (PORTS_FILE, "countries", COUNTRY_CONTEXT),
@@ -100,7 +104,7 @@ def data_messages(content_dir: Path, root: Path) -> Iterator[tuple[str, str | No
             yield str(record["name"]), context, path.relative_to(root).as_posix(), 0, f"{context} {record['code']}"
 
 
-def navigation_messages(config_file: Path, root: Path) -> Iterator[tuple[str, str | None, str, int, str]]:
+def navigation_messages(config_file: Path, root: Path) -> Iterator[Found]:
     config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # noqa: S506 - no tags built
     name = config_file.relative_to(root).as_posix()
     for entry in config.get("nav", []):
@@ -142,8 +146,27 @@ def updated(template: Catalog, existing: Catalog | None, code: str) -> Catalog:
 
 
 def translations(catalogue: Catalog) -> dict[tuple[str, str | None], Message]:
-    """The catalogue's active entries (not obsolete, not the header), by (msgid, context)."""
-    return {(str(m.id), m.context): m for m in catalogue if m.id}
+    """The catalogue's active entries (not obsolete, not the header), by (msgid, context); a message with plural
+    forms by its singular."""
+    return {(singular(m), m.context): m for m in catalogue if m.id}
+
+
+def singular(message: Message) -> str:
+    return str(message.id[0] if isinstance(message.id, tuple | list) else message.id)
+
+
+def texts(message: Message) -> list[str]:
+    """The message's English texts: its msgid, or its singular and plural."""
+    return [str(text) for text in message.id] if isinstance(message.id, tuple | list) else [str(message.id)]
+
+
+def translated_texts(message: Message) -> list[str]:
+    """The translation's texts: one, or one per plural form of the language."""
+    return (
+        [str(text or "") for text in message.string]
+        if isinstance(message.string, tuple | list)
+        else [str(message.string or "")]
+    )
 
 
 def write(path: Path, catalogue: Catalog) -> None:

@@ -19,9 +19,12 @@ import sys
 from pathlib import Path
 
 from carjunction.site import SiteBuild, generate
+from carjunction.site.languages import SOURCE, load_languages
+from carjunction.site.settings import translated_settings
 from tests.support.fixture_site import fixture_catalogue, fixture_photos, fixture_settings
 
 GOLDEN = Path(__file__).resolve().parents[1] / "site" / "golden"
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 def rendered(build: SiteBuild, *, sort_keys: bool = True) -> dict[str, bytes]:
@@ -33,13 +36,20 @@ def rendered(build: SiteBuild, *, sort_keys: bool = True) -> dict[str, bytes]:
         out[f"pages/{page.url}page.json"] = json.dumps(
             record, indent=1, ensure_ascii=False, sort_keys=sort_keys
         ).encode()
-    out["summary.json"] = json.dumps(build.summary, indent=1, ensure_ascii=False, sort_keys=sort_keys).encode()
+    for code, summary in build.summaries.items():
+        name = "summary.json" if code == SOURCE else f"summary.{code}.json"
+        out[name] = json.dumps(summary, indent=1, ensure_ascii=False, sort_keys=sort_keys).encode()
     return out
 
 
 def generated(*, sort_keys: bool = True) -> dict[str, bytes]:
+    """The fixture catalogue's build in English and in French (the French words from the site's own catalogue)."""
     catalogue = fixture_catalogue()
-    return rendered(generate(catalogue, fixture_settings(), fixture_photos(catalogue)), sort_keys=sort_keys)
+    settings = fixture_settings()
+    _, french = load_languages(CONTENT, ["en", "fr"])
+    countries = {country.code: country.name for country in catalogue.shipping.countries}
+    translations = [translated_settings(settings, french, countries)]
+    return rendered(generate(catalogue, settings, fixture_photos(catalogue), translations), sort_keys=sort_keys)
 
 
 def golden() -> dict[str, bytes]:

@@ -92,7 +92,7 @@ def fixture_site_content(content: Path) -> Path:
 BREAKS = {
     "blocks read the navigation": (
         "vehicle.html",
-        ("<h2>Specifications</h2>", "<p>{{ nav | length }} sections</p>"),
+        ('<h2>{{ _("Specifications") }}</h2>', "<p>{{ nav | length }} sections</p>"),
         "reads the site's navigation",
     ),
     "page data outside the page's blocks": (

@@ -20,17 +20,25 @@ from make_stock import ROOT, make_stock
 WORK = ROOT / "bench" / "work"
 
 
-def config_for(content: Path) -> Path:
-    return config_for_content(content, WORK)
+def config_for(content: Path, languages: list[str] | None = None) -> Path:
+    return config_for_content(content, WORK, languages)
 
 
-def config_for_content(content: Path, work: Path) -> Path:
+def config_for_content(content: Path, work: Path, languages: list[str] | None = None) -> Path:
     """A copy of mkdocs.yml in ``work`` that builds ``content`` with the repository's theme (and the carjunction
-    plugin, installed with the package); its cache is ``work/.cache``."""
+    plugin, installed with the package); its cache is ``work/.cache``. ``languages``: the plugin's languages
+    option (the site's six by default; ``["en"]`` builds English only)."""
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: content", f"docs_dir: {content}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    config = work / f"mkdocs-{content.name}.yml"
+    name = content.name
+    if languages is not None:
+        plugin = "\n  - carjunction\n"
+        if plugin not in text:
+            raise SystemExit("mkdocs.yml no longer lists the carjunction plugin as `  - carjunction`")
+        text = text.replace(plugin, f"\n  - carjunction:\n      languages: [{', '.join(languages)}]\n")
+        name += f"-{len(languages)}lang"
+    config = work / f"mkdocs-{name}.yml"
     config.write_text(text, encoding="utf-8")
     return config
 

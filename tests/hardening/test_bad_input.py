@@ -18,6 +18,8 @@ ODD_EMAILS = ["plain", "a@b", "@example.com", "a b@example.com", "a@example..com
 ODD_PHONES = ["abc", "+", "12345", "1" * 40, f"+254 {SCRIPT}", "+254\n712345678", "☎ 0712345678"]
 TOO_LONG = "x" * 5000
 CODES = ["<b>KE</b>", "K", "KEN", "1E", SCRIPT]
+# Only the six codes are a language: no other language, no case or region variant, nothing to store instead.
+LANGUAGES = ["de", "FR", "en-US", "fr ", "", "english", SCRIPT, TOO_LONG]
 
 # route -> (a valid body, {field: values that must be refused})
 ROUTES: dict[tuple[str, str], tuple[dict[str, Any], dict[str, list[Any]]]] = {
@@ -31,6 +33,7 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, Any], dict[str, list[Any]]]] = {
             "stock_no": ["", "x", "CJ 26001", SCRIPT, "C" * 30],
             "message": ["", "   ", "m" * 4001],
             "website": ["w" * 201],
+            "language": LANGUAGES,
         },
     ),
     ("POST", "/api/members"): (
@@ -48,13 +51,20 @@ ROUTES: dict[tuple[str, str], tuple[dict[str, Any], dict[str, list[Any]]]] = {
             "country": CODES,
             "port": ["", "KEMB", "KEMBAA", SCRIPT],
             "updates_opt_in": ["maybe", [], {}],
+            "language": LANGUAGES,
         },
     ),
     ("POST", "/api/session/link"): ({"email": "link@example.com"}, {"email": ODD_EMAILS}),
     ("POST", "/api/session"): ({"token": "t" * 40}, {"token": ["short", "t" * 101, SCRIPT + "t" * 20, "t" * 30 + " "]}),
     ("PATCH", "/api/me"): (
         {"name": "Patched"},
-        {"name": ["", "n" * 121], "telephone": ODD_PHONES, "country": CODES, "port": ["KEMB", SCRIPT]},
+        {
+            "name": ["", "n" * 121],
+            "telephone": ODD_PHONES,
+            "country": CODES,
+            "port": ["KEMB", SCRIPT],
+            "language": LANGUAGES,
+        },
     ),
     ("POST", "/api/orders"): (
         {

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
+from carjunction.api.languages import Language
 from carjunction.catalogue import Incoterm, Quote
 
 # One-line fields refuse control characters (C0, DEL, C1), the Unicode line and paragraph separators and the bidi
@@ -32,6 +33,8 @@ Message = Annotated[
 ]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400, pattern=ONE_LINE)]
 LinkToken = Annotated[str, StringConstraints(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+# One of the site's six language codes, nothing else: it picks the catalogue and the /fr/ of a mail's links.
+LANGUAGE_OF_MAILS = "The language of the e-mails we send: one of the site's languages (en, fr, pt, es, ru, sw)."
 
 
 class Strict(BaseModel):
@@ -46,6 +49,9 @@ class InquiryIn(Strict):
     country: CountryCode
     stock_no: StockNo | None = None
     message: Message
+    language: Language = Field(
+        default=Language.EN, description="The language of the page the inquiry was sent from; the receipt is in it."
+    )
     website: Annotated[str, StringConstraints(max_length=200, pattern=ONE_LINE)] = Field(
         default="", description="Honeypot: people leave it empty; bots fill it."
     )
@@ -67,6 +73,7 @@ class MemberIn(Strict):
     updates_opt_in: StrictBool = Field(
         default=False, description="Notify me about updates to the website; confirmed by the sign-up link."
     )
+    language: Language = Field(default=Language.EN, description=LANGUAGE_OF_MAILS)
 
 
 class MemberPatch(Strict):
@@ -77,6 +84,7 @@ class MemberPatch(Strict):
     updates_opt_in: StrictBool | None = Field(
         default=None, description="true mails a link that switches updates on (double opt-in); false stops them."
     )
+    language: Language | None = Field(default=None, description=LANGUAGE_OF_MAILS)
 
 
 class MemberOut(BaseModel):
@@ -88,6 +96,7 @@ class MemberOut(BaseModel):
     port: str
     updates_opt_in: bool = Field(description="Updates are on: asked for and confirmed by mail.")
     updates_pending: bool = Field(description="Asked for; the link that switches them on is in the member's mail.")
+    language: Language = Field(description=LANGUAGE_OF_MAILS)
     created_at: str
 
 

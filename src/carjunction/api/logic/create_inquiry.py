@@ -9,6 +9,7 @@ import datetime as dt
 
 from carjunction.api.deps import Deps
 from carjunction.api.errors import NotFound
+from carjunction.api.languages import named
 from carjunction.api.logic.limit_rate import limit_rate
 from carjunction.api.logic.make_ids import inquiry_reference, normalise_email
 from carjunction.api.logic.register_member import check_country
@@ -49,6 +50,7 @@ def create_inquiry(deps: Deps, body: InquiryIn, member: Item | None, client_addr
             "country": body.country,
             "stock_no": body.stock_no,
             "message": body.message,
+            "language": body.language.value,
             "status": "new",
             "expires_at": int((now + dt.timedelta(days=deps.settings.inquiry_retention_days)).timestamp()),
         },
@@ -67,13 +69,16 @@ def create_inquiry(deps: Deps, body: InquiryIn, member: Item | None, client_addr
         name=body.name,
         email=str(body.email),
         telephone=body.telephone or "-",
+        buyer_language=named(body.language),
         message=body.message,
     )
     send_quietly(deps.mailer, staff, reference)
     if member is not None:
+        # In the language of the page the inquiry came from: the one the buyer is reading now.
         receipt = render(
             "inquiry_receipt",
             str(member["email"]),
+            language=body.language,
             name=member["name"],
             reference=reference,
             hours=hours,

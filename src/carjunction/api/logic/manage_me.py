@@ -5,6 +5,7 @@ from __future__ import annotations
 from carjunction.api import cookie
 from carjunction.api.deps import Deps
 from carjunction.api.errors import InvalidToken, NotSignedIn
+from carjunction.api.languages import language_of
 from carjunction.api.logic.limit_rate import limit_mail_to
 from carjunction.api.logic.register_member import check_country, check_port
 from carjunction.api.logic.send_links import Purpose, send_updates_link, token_hashes
@@ -12,18 +13,30 @@ from carjunction.api.schemas import ExportOut, MemberOut, MemberPatch, OrderOut,
 from carjunction.api.store import inquiries, members, orders, tokens
 from carjunction.api.store.db import Item
 
-INQUIRY_FIELDS = ("reference", "received_at", "name", "email", "telephone", "country", "stock_no", "message", "status")
+INQUIRY_FIELDS = (
+    "reference",
+    "received_at",
+    "name",
+    "email",
+    "telephone",
+    "country",
+    "stock_no",
+    "message",
+    "language",
+    "status",
+)
 UPDATES_OFF = {"updates_opt_in": False, "updates_pending": False}
 
 
 def member_out(member: Item) -> MemberOut:
-    return MemberOut.model_validate({"updates_pending": False, **member})
+    # A member from before languages reads as English; so would a stored value that is not a language.
+    return MemberOut.model_validate({"updates_pending": False, **member, "language": language_of(member)})
 
 
 def update_me(deps: Deps, member: Item, patch: MemberPatch) -> MemberOut:
     """Apply the corrections. Asking for updates does not switch them on: it mails a link that does (double
     opt-in), so nobody is put on a list by someone else's hand. Switching them off takes effect at once."""
-    changes = patch.model_dump(exclude_none=True)
+    changes = patch.model_dump(mode="json", exclude_none=True)  # the language as its code
     if "country" in changes:
         check_country(deps, changes["country"])
     if "port" in changes:
@@ -34,7 +47,7 @@ def update_me(deps: Deps, member: Item, patch: MemberPatch) -> MemberOut:
     elif wants_updates is True and member.get("updates_opt_in") is not True:
         limit_mail_to(deps, str(member["email_key"]))
         changes["updates_pending"] = True
-        send_updates_link(deps, member)
+        send_updates_link(deps, {**member, **changes})  # in the language chosen in the same save
     if not changes:
         return member_out(member)
     updated = members.update_member(deps.db, str(member["member_id"]), changes)

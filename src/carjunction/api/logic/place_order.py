@@ -9,6 +9,7 @@ from typing import Any
 
 from carjunction.api.deps import Deps
 from carjunction.api.errors import NotFound, ReservationLimitReached, VehicleUnavailable
+from carjunction.api.languages import language_of, named
 from carjunction.api.logic import make_ids
 from carjunction.api.logic.limit_rate import limit_member, limit_rate
 from carjunction.api.logic.quote_vehicle import load_vehicle, quote_for
@@ -200,12 +201,14 @@ def notify(deps: Deps, member: Item, order: OrderOut) -> None:
         email=member["email"],
         telephone=member["telephone"],
         consignee=order.consignee.name,
+        buyer_language=named(language_of(member)),
         **values,
     )
     send_quietly(deps.mailer, staff, order.order_no)
     receipt = render(
         "order_receipt",
         str(member["email"]),
+        language=language_of(member),
         name=member["name"],
         company=deps.company.name,
         company_email=str(deps.company.email),

@@ -48,5 +48,6 @@ def register_member(deps: Deps, body: MemberIn, client_address: str) -> None:
         "country": body.country,
         "port": body.port,
         "updates_opt_in": body.updates_opt_in,
+        "language": body.language.value,
     }
     send_sign_up_link(deps, str(body.email), details, body.updates_opt_in)

@@ -7,6 +7,7 @@ from typing import Any
 
 from carjunction.api import cookie
 from carjunction.api.deps import Deps
+from carjunction.api.languages import in_language, language_of
 from carjunction.api.mail import Email, render
 from carjunction.api.store.db import Item
 
@@ -26,11 +27,14 @@ def update_mail(deps: Deps, member: Item, template: str, **values: Any) -> Email
         raise ValueError("this member has not confirmed updates")
     token = cookie.unsubscribe_token(deps.secret(), str(member["member_id"]))
     origin = deps.settings.site_origin
+    language = language_of(member)
+    # The member's language for the mail's own words and its page; what staff wrote (``values``) stays as written.
     email = render(
         template,
         str(member["email"]),
+        language=language,
         company=deps.company.name,
-        unsubscribe=f"{origin}{UNSUBSCRIBE_PAGE}#token={token}",
+        unsubscribe=f"{origin}{in_language(UNSUBSCRIBE_PAGE, language)}#token={token}",
         **values,
     )
     # The header's URL takes the client's one-click POST; the body's link opens a page that asks first.

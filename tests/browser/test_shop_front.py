@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from carjunction.catalogue import Status, load_catalogue
+from carjunction.site.languages import Language, language_of, load_languages
 from tests.support.browser import MISSING, Visitor, sign_up, site_pages, unique_email
 from tests.support.site_build import ROOT
 
@@ -22,6 +24,16 @@ COMPANY = yaml.safe_load((ROOT / "content" / "company.yaml").read_text(encoding=
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 412, "height": 915}}
 HEADER_LINKS = ("Stock", "How to buy", "Contact", "Join", "Sign in", "Favourites")
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@cache
+def languages() -> dict[str, Language]:
+    return {language.code: language for language in load_languages(ROOT / "content")}
+
+
+def words(path: str, text: str) -> str:
+    """``text`` as the page at ``path`` says it: in its language (a missing page's 404 is English)."""
+    return languages()[language_of(path)].gettext(text)
 
 
 def a_car() -> str:
@@ -80,10 +92,10 @@ def test_every_page_has_the_header_links_on_its_first_screen(visitor_factory: An
         head = page.locator("[data-cj-head]")
         for name in HEADER_LINKS:
             # Then each of the header's links is shown at the top, without scrolling
-            link = head.get_by_role("link", name=name, exact=True)
+            link = head.get_by_role("link", name=words(path, name), exact=True)
             assert link.is_visible() and inside_viewport(link, SIZES[size]), (path, name)
         # And the member entry offers Join / Sign in, not My account, until the script knows better
-        assert not head.get_by_role("link", name="My account").is_visible(), path
+        assert not head.get_by_role("link", name=words(path, "My account")).is_visible(), path
         page.close()
 
 
@@ -96,13 +108,13 @@ def test_how_to_buy_and_about_us_are_reachable_from_every_page(
         # Given a page
         page = opened(visitor, path)
         # When the buyer follows "About us" at its foot, then "How to buy" in the header
-        page.locator("footer").get_by_role("link", name="About us").click()
+        page.locator("footer").get_by_role("link", name=words(path, "About us")).click()
         page.wait_for_url("**/about/")
-        assert page.get_by_role("heading", name="About us", level=1).is_visible(), path
-        page.locator("[data-cj-head]").get_by_role("link", name="How to buy").click()
+        assert page.get_by_role("heading", name=words(path, "About us"), level=1).is_visible(), path
+        page.locator("[data-cj-head]").get_by_role("link", name=words(path, "How to buy")).click()
         page.wait_for_url("**/how-to-buy/")
-        # Then both pages open
-        assert page.get_by_role("heading", name="How to buy", level=1).is_visible(), path
+        # Then both pages open, in the page's language
+        assert page.get_by_role("heading", name=words(path, "How to buy"), level=1).is_visible(), path
         page.close()
 
 

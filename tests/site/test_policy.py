@@ -33,8 +33,8 @@ def policy_fields() -> dict[str, set[str]]:
 
 def test_the_policy_lists_the_fields_of_each_form() -> None:
     fields = policy_fields()
-    assert fields["Membership"] == {"name", "telephone", "email", "country", "port", "updates_opt_in"}
-    assert fields["Inquiry"] == {"name", "email", "telephone", "country", "stock_no", "message"}
+    assert fields["Membership"] == {"name", "telephone", "email", "country", "port", "updates_opt_in", "language"}
+    assert fields["Inquiry"] == {"name", "email", "telephone", "country", "stock_no", "message", "language"}
     assert {"consignee", "notify_party"} <= fields["Order"]
 
 

@@ -79,3 +79,11 @@ function setFields(form, values) {
     }
   }
 }
+
+// The page's language as the API names languages (<html lang="pt-BR"> is "pt"); English for a page in any other
+// (the API's Language enum in openapi.json: it refuses any other code).
+const MAIL_LANGUAGES = ["en", "fr", "pt", "es", "ru", "sw"];
+function pageLanguage() {
+  const code = (document.documentElement.lang || "").split("-")[0].toLowerCase();
+  return MAIL_LANGUAGES.includes(code) ? code : "en";
+}

@@ -10,6 +10,7 @@ forms.inquiry = async (form) => {
   const member = await me();
   if (member.status === 200) setFields(form, member.data); // a 401 is a guest: the form stays empty
   onSubmit(form, async (body) => {
+    body.language = pageLanguage(); // staff see it, and a member's receipt is written in it
     const result = await api("POST", "/inquiries", body);
     if (result.status !== 201) {
       sayError(form, result);

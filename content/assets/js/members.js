@@ -54,6 +54,8 @@ async function orderList() {
 }
 
 forms.signup = async (form) => {
+  const language = form.elements.namedItem("language");
+  if (language) language.value = pageLanguage(); // our mails in the page's language, unless the buyer picks another
   await countryPorts(form);
   onSubmit(form, async (body) => {
     const result = await api("POST", "/members", body);

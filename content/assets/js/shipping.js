@@ -1,7 +1,8 @@
 // Countries and their ports, from the build's shipping.json (carjunction.site.generate.shipping_data): records
 // with named fields. Every country select with a port select beside it, in the forms and the calculator, is
 // filled here.
-const SHIPPING_URL = "/assets/data/shipping.json";
+// In the page's language (country and currency names are words): main.html names the file in a <meta>.
+const SHIPPING_URL = $('meta[name="cj-shipping"]')?.content || "/assets/data/shipping.json";
 const shippingData = {};
 
 // Each country with its ports; a country with no port is left out. Fetched once per page and URL.

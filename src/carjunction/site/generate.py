@@ -105,7 +105,7 @@ def summary(listed: list[Vehicle], settings: SiteSettings, photos: Mapping[Photo
             "photo": card_pattern(labels, folder, photo=True),
             "none": card_pattern(labels, folder, photo=False),
         },
-        "labels": labels.model_dump(include={"fuel", "transmission", "drive", "steering", "body_type"}),
+        "labels": labels.model_dump(include={"fuel", "transmission", "drive", "steering", "body_type", "units"}),
         "stock_index": STOCK_INDEX_PATH,
         "shipping": shipping_path(settings),
         "feed": folder + FEED_PATH,

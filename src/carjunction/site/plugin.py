@@ -122,7 +122,6 @@ class CarJunctionPlugin(BasePlugin[CarJunctionConfig]):  # type: ignore[no-untyp
             translated_settings(self.settings, language, countries) for language in self.other_languages
         ]
         config.extra["company"] = self.catalogue.company.model_dump(mode="json")
-        config.extra["labels"] = labels.model_dump(mode="json")
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

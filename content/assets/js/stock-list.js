@@ -117,8 +117,7 @@ function stockList(form, list) {
   function sayCount() {
     const n = matches.length;
     if (n === 0) count.textContent = count.dataset.none;
-    else if (n === 1) count.textContent = count.dataset.one;
-    else count.textContent = fill(count.dataset.other, { n: grouped(n) });
+    else count.textContent = fill(countWords(count, n), { n: grouped(n) });
   }
 
   function toQuery() {
@@ -181,3 +180,11 @@ starters.push(() => {
   const list = document.getElementById("stock-results");
   return form && list ? stockList(form, list) : undefined;
 });
+
+// The count's words for n in the page's language: the build renders them for each plural category the language
+// has (data-count-one, -few, -many, -other), and Intl names n's category.
+function countWords(count, n) {
+  const category = new Intl.PluralRules(document.documentElement.lang || undefined).select(n);
+  const key = `count${category[0].toUpperCase()}${category.slice(1)}`;
+  return count.dataset[key] || count.dataset.countOther || count.dataset.countMany; // Russian: "other" is for fractions
+}

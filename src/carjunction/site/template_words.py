@@ -8,6 +8,7 @@ installs each language's catalogue a handful of times, not once per page.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, cast
 
 from jinja2 import Environment, pass_context
@@ -43,7 +44,22 @@ def language_context(url: str) -> dict[str, Any]:
     code = language_of(url)
     return {
         "language": {"code": code, "name": LANGUAGES[code], "prefix": "" if code == SOURCE else f"{code}/"},
+        "plural_samples": plural_samples(code),
         "alternates": [
             {"code": other, "name": name, "url": in_language(url, other)} for other, name in LANGUAGES.items()
         ],
     }
+
+
+@cache
+def plural_samples(code: str) -> dict[str, int]:
+    """A number in each of the language's plural categories (CLDR's, as the browser's Intl.PluralRules names them):
+    a template renders a count's words once per category, ``ngettext(…, number)``, and the script picks the one
+    for its count (Russian says 1 автомобиль, 2 автомобиля, 5 автомобилей)."""
+    from babel import Locale  # noqa: PLC0415 - the site build's dependency
+
+    rule = Locale.parse(code).plural_form
+    samples: dict[str, int] = {}
+    for number in [*range(200), 1_000_000]:
+        samples.setdefault(rule(number), number)
+    return dict(sorted(samples.items()))

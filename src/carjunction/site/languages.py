@@ -11,6 +11,7 @@ import gettext
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 SOURCE = "en"
@@ -45,6 +46,7 @@ def language_of(url: str) -> str:
     return head if head in LANGUAGES and head != SOURCE else SOURCE
 
 
+@lru_cache(maxsize=4096)  # templates ask for the same few pages' links on every page
 def in_language(url: str, code: str) -> str:
     """The same page as ``url`` in language ``code``: ``fr/stock/`` → ``sw/stock/``, ``stock/`` → ``fr/stock/``."""
     path = url.lstrip("/")

@@ -99,6 +99,7 @@ PLAIN_PATH = re.compile(r"(?:(?!\.\.?/)[A-Za-z0-9._~-]+/)*")
 NOT_YET = "reads the site's navigation (nav, pages) in its own blocks, which are rendered before MkDocs makes it"
 NOT_SHARED = "reads the page's alternates outside its own blocks; the header prints language_menu, made per page"
 LANGUAGE_MENU = "partials/language-menu.html"  # the header's language menu: the same page in each language
+HREFLANG = "partials/hreflang.html"  # the head's links to the same page in each language
 ALTERNATES = [{"code": code, "name": name} for code, name in LANGUAGES.items()]  # the menu's links but their URLs
 
 
@@ -116,6 +117,7 @@ class PartsMaker:
         self.env, self.config, self.summaries, self.languages = env, config, summaries, languages
         self.spoken: str | None = None  # the language whose words the environment gives now
         self.menu_patterns: dict[Key, str] = {}  # each folder's language menu, with marks for its links
+        self.hreflang_patterns: dict[Key, str] = {}  # and its head's links to the alternates
         self.templates: dict[str, Template] = {}
         self.folder_contexts: dict[Key, dict[str, Any]] = {}
         self.shared_blocks: dict[Key, dict[str, str]] = {}  # each folder's shared_* blocks, as text
@@ -172,6 +174,19 @@ class PartsMaker:
         fields = {"title": title, "description": description, "canonical": page.canonical_url or ""}
         return page, {**fields, "language_menu": self.language_menu(key_of(generated), page)}
 
+    def hreflang(self, key: Key, page: Page) -> str:
+        """The head's links to ``page`` in each language, as partials/hreflang.html writes them: rendered once per
+        folder with a mark for each page address, then given the page's."""
+        pattern = self.hreflang_patterns.get(key)
+        if pattern is None:
+            alternates = [{**alternate, "url": mark("alt:" + alternate["code"])} for alternate in ALTERNATES]
+            context = {**self.folder_context(key, page), "page": page, "alternates": alternates}
+            pattern = self.hreflang_patterns[key] = self.template(HREFLANG).render(context)
+        links = pattern
+        for alternate in ALTERNATES:
+            links = links.replace(mark("alt:" + alternate["code"]), in_language(page.url, alternate["code"]))
+        return links
+
     def language_menu(self, key: Key, page: Page) -> str:
         """The header's language menu for ``page``: rendered once per folder with a mark for each language's
         link (a fragment, which ``url`` leaves as it is), then given the page's links (a fifth of a page's time
@@ -191,7 +206,12 @@ class PartsMaker:
         key = key_of(generated)
         self.speak(generated.url)
         page, fields = self.page_of(generated)
-        context = {**self.folder_context(key, page), "page": page, "item": PageData.of(generated.data)}
+        context = {
+            **self.folder_context(key, page),
+            "page": page,
+            "item": PageData.of(generated.data),
+            "hreflang": self.hreflang(key, page),
+        }
         try:
             shared = self.shared_blocks.setdefault(key, {})
             parts = page_parts(self.template(generated.template), context, fields, shared)

@@ -136,10 +136,9 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         from measure_lighthouse import scores  # noqa: PLC0415
 
         try:
-            lighthouse = scores(
-                ["/", "/stock/", f"/vehicles/{first}/", f"/order/?stock_no={first}"]
-                + ["/fr/", f"/fr/vehicles/{first}/", "/sw/", f"/sw/vehicles/{first}/"]  # two other languages
-            )
+            english = ["/", "/stock/", f"/vehicles/{first}/", f"/order/?stock_no={first}"]
+            others = ["/fr/", f"/fr/vehicles/{first}/", "/sw/", f"/sw/vehicles/{first}/"]  # two other languages
+            lighthouse = scores([*english, *others])
         except (OSError, subprocess.CalledProcessError, SystemExit) as error:
             lighthouse_error = f"could not run: {error}"
     print(f"lighthouse: {lighthouse or lighthouse_error}")

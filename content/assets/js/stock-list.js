@@ -37,13 +37,43 @@ function filterPanel(form) {
   };
 }
 
+// Which index rows the filters show: values are the form's, name → string ("" for not set). Pure, so that the
+// saved searches' matching (carjunction/api/alert_filters.py) is tested against it under node.
+function stockMatcher(ix, values) {
+  const bound = (name) => (values[name] ? Number(values[name]) : null);
+  const make = values.make ? ix.makes.indexOf(values.make) : null;
+  const model = values.model;
+  const text = (values.q || "").trim().toUpperCase();
+  const ranges = [
+    ["year", bound("year_min"), bound("year_max")],
+    ["usd", bound("price_min"), bound("price_max")],
+    ["km", bound("km_min"), bound("km_max")],
+  ];
+  // The enum columns hold each vehicle's code as "a", "b", … by its position in ix.enums.
+  const enumChar = (column, value) => {
+    const position = ix.enums[column].indexOf(value);
+    return position < 0 ? "?" : String.fromCharCode(97 + position);
+  };
+  const wanted = Object.entries(ENUM_FILTERS)
+    .filter(([name]) => values[name])
+    .map(([name, column]) => [column, enumChar(column, values[name])]);
+  const within = (value, lo, hi) => (lo === null || value >= lo) && (hi === null || value <= hi);
+  const inRange = (r) => ranges.every(([key, lo, hi]) => within(r[key], lo, hi));
+  const found = (r) => !text || r.no.includes(text) || r.code.includes(text) || r.chassis.includes(text);
+  return (r) =>
+    (make === null || r.make === make) &&
+    (!model || ix.models[r.model] === model) &&
+    inRange(r) &&
+    wanted.every(([column, char]) => r[column] === char) &&
+    found(r);
+}
+
 function stockList(form, list) {
   const count = document.getElementById("stock-count");
   const more = document.getElementById("stock-more");
   const templates = { photo: $("template[data-card=photo]"), none: $("template[data-card=none]") };
   const perDraw = Number(list.dataset.perDraw) || 24; // the build's number (generate.CARDS_PER_DRAW)
   const field = (name) => form.elements[name];
-  const bound = (name) => (field(name).value === "" ? null : Number(field(name).value));
   const sayActive = filterPanel(form);
   const active = (value) => FILTERS.filter((name) => name !== "sort" && value(name)).length;
   sayActive(active((name) => query.get(name)));
@@ -65,33 +95,8 @@ function stockList(form, list) {
     if (select.value !== keep) select.value = "";
   }
 
-  // The enum columns hold each vehicle's code as "a", "b", … by its position in ix.enums.
-  function enumChar(column, value) {
-    const position = ix.enums[column].indexOf(value);
-    return position < 0 ? "?" : String.fromCharCode(97 + position);
-  }
-
   function matcher() {
-    const make = field("make").value ? ix.makes.indexOf(field("make").value) : null;
-    const model = field("model").value;
-    const text = field("q").value.trim().toUpperCase();
-    const ranges = [
-      ["year", bound("year_min"), bound("year_max")],
-      ["usd", bound("price_min"), bound("price_max")],
-      ["km", bound("km_min"), bound("km_max")],
-    ];
-    const wanted = Object.entries(ENUM_FILTERS)
-      .filter(([name]) => field(name).value)
-      .map(([name, column]) => [column, enumChar(column, field(name).value)]);
-    const within = (value, lo, hi) => (lo === null || value >= lo) && (hi === null || value <= hi);
-    const inRange = (r) => ranges.every(([key, lo, hi]) => within(r[key], lo, hi));
-    const found = (r) => !text || r.no.includes(text) || r.code.includes(text) || r.chassis.includes(text);
-    return (r) =>
-      (make === null || r.make === make) &&
-      (!model || ix.models[r.model] === model) &&
-      inRange(r) &&
-      wanted.every(([column, char]) => r[column] === char) &&
-      found(r);
+    return stockMatcher(ix, Object.fromEntries(FILTERS.map((name) => [name, field(name).value])));
   }
 
   // How many cards the list keeps for this draw: all it holds (the build's, or an earlier draw's) when they are

@@ -2,6 +2,8 @@
 
 Staff-owned attributes (status, price, data) come from the YAML by ``sync``; reservation attributes
 (reserved_by, reserved_member, reserved_until, gsi2 while reserved) belong to orders, and sync never touches them.
+``listed_at`` is the sync that first found the car available; the alert job (logic.alert_digest) calls a car new
+for an alert saved before it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ def put_catalogue_entry(
         ":vehicle": "VEHICLE",
         ":stock": stock_no,
     }
+    if status == "available":
+        # Set once: a later sync, a price change or a reservation that lapses does not make the car new again.
+        # A car first synced sold or withdrawn gets it only when it is first offered.
+        sets += ", listed_at = if_not_exists(listed_at, :synced)"
     if status == "sold":
         sets += ", gsi2pk = :sold, gsi2sk = :stock"
         values |= {":sold": SOLD}
@@ -72,6 +78,21 @@ def put_catalogue_entry(
         except ClientError as error:
             if error_code(error) != "ConditionalCheckFailedException":
                 raise
+
+
+def catalogue_entries(db: Db) -> list[Item]:
+    """Every synced vehicle (one gsi1 query, paged): status, data, listed_at and the live reservation/sale marks."""
+    return query_all(
+        db,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :v",
+        ExpressionAttributeValues={":v": {"S": "VEHICLE"}},
+    )
+
+
+def is_listed(entry: Item) -> bool:
+    """On offer now: available in the YAML, neither reserved nor sold through an order."""
+    return entry.get("status") == "available" and "reserved_by" not in entry and entry.get("gsi2pk") != SOLD
 
 
 def synced_stock_numbers(db: Db) -> set[str]:

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import pytest
 
+from carjunction.api.alert_filters import FILTER_NAMES
 from carjunction.api.deps import Deps
 from carjunction.api.logic.limit_rate import IPV6_PREFIX, client_network, limit_mail_to, limit_rate
 from carjunction.api.logic.send_links import SIGN_IN_MINUTES
@@ -36,6 +37,35 @@ def test_the_policy_lists_the_fields_of_each_form() -> None:
     assert fields["Membership"] == {"name", "telephone", "email", "country", "port", "updates_opt_in", "language"}
     assert fields["Inquiry"] == {"name", "email", "telephone", "country", "stock_no", "message", "language"}
     assert {"consignee", "notify_party"} <= fields["Order"]
+
+
+# The words the policy's `filters` row uses for each filter of the stock page that a saved search keeps.
+FILTER_WORDS = {
+    "q": "stock number, model code or chassis number",
+    "make": "make",
+    "model": "model",
+    "body": "body type",
+    "year_min": "year",
+    "year_max": "year",
+    "price_min": "price",
+    "price_max": "price",
+    "km_min": "mileage",
+    "km_max": "mileage",
+    "steering": "steering",
+    "transmission": "transmission",
+    "fuel": "fuel",
+    "drive": "drive",
+}
+
+
+def test_the_policy_names_every_filter_a_saved_search_keeps() -> None:
+    # Given the filters a saved search keeps (the stock page's, as the API validates them)
+    assert set(FILTER_NAMES) == set(FILTER_WORDS), "a filter was added or removed: name it in the policy and here"
+    # Then the policy's table has the search's fields, and its `filters` row names each filter in words
+    assert policy_fields()["Saved search"] == {"filters", "name"}
+    (row,) = [line for line in POLICY.read_text(encoding="utf-8").splitlines() if "| `filters` |" in line]
+    described = row.split("|")[3]
+    assert [name for name, words in FILTER_WORDS.items() if not re.search(rf"\b{words}\b", described)] == []
 
 
 def test_the_policy_describes_the_one_cookie_as_the_design_sets_it() -> None:

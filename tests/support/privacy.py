@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-# The loggers the code writes to: its package, and each function's Powertools logger (named by service).
-CODE_LOGGERS = ("carjunction", "inquiry", "register", "order", "release")
+# The loggers the code writes to: its package, and each function's Powertools logger (named by service; the mail
+# and alert functions handle addresses and saved searches, so they are watched as closely as the forms).
+CODE_LOGGERS = ("carjunction", "inquiry", "register", "order", "release", "mail", "alerts")
 EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"\+\s*\d(?:[\s().-]*\d){6,}")
 STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}

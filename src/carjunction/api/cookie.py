@@ -19,6 +19,10 @@ COOKIE_NAME = "member"
 MAX_AGE_SECONDS = 365 * 24 * 3600
 VERSION = "v1"
 UNSUBSCRIBE_VERSION = "u1"
+ALERT_UNSUBSCRIBE_VERSION = "a1"
+MAX_TOKEN_ALERTS = 5  # as many alerts as a member may keep (logic.manage_alerts.MAX_ALERTS)
+ALERT_ID_CHARACTERS = frozenset("0123456789abcdefghjkmnpqrstvwxyz")  # make_ids.ALPHABET, lower-case
+ALERT_ID_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,35 @@ def unsubscribe_member(secret: bytes, token: str) -> str | None:
         return None
     payload = f"{parts[0]}.{parts[1]}"
     return parts[1] if _signed_by_any(signing_keys(secret), "unsubscribe:" + payload, parts[2]) else None
+
+
+def _alert_ids_valid(alert_ids: Sequence[str]) -> bool:
+    return 0 < len(alert_ids) <= MAX_TOKEN_ALERTS and all(
+        len(alert_id) == ALERT_ID_LENGTH and set(alert_id) <= ALERT_ID_CHARACTERS for alert_id in alert_ids
+    )
+
+
+def alert_unsubscribe_token(secret: bytes, member_id: str, alert_ids: Sequence[str]) -> str:
+    """A link token that pauses these alerts of this member without signing in: ``a1.<member>.<id>-<id>.<sig>``.
+
+    The signature covers member and alerts together, so a token cannot be edited to reach another member's alert.
+    Its purpose differs from the ``u1`` token's, so neither signature is ever valid for the other kind."""
+    if "." in member_id or not member_id:
+        raise ValueError("member ids are never empty and never contain dots")
+    if not _alert_ids_valid(alert_ids):
+        raise ValueError(f"one to {MAX_TOKEN_ALERTS} alert ids of {ALERT_ID_LENGTH} lower-case id characters")
+    payload = f"{ALERT_UNSUBSCRIBE_VERSION}.{member_id}.{'-'.join(alert_ids)}"
+    return f"{payload}.{_sign(signing_keys(secret)[0], 'unsubscribe-alerts:' + payload)}"
+
+
+def alert_unsubscribe_claims(secret: bytes, token: str) -> tuple[str, tuple[str, ...]] | None:
+    """(member id, alert ids) of a genuine alert unsubscribe token; None for anything else."""
+    parts = token.split(".")
+    if len(parts) != 4 or parts[0] != ALERT_UNSUBSCRIBE_VERSION or not parts[1]:
+        return None
+    payload = ".".join(parts[:3])
+    if not _signed_by_any(signing_keys(secret), "unsubscribe-alerts:" + payload, parts[3]):
+        return None
+    alert_ids = tuple(parts[2].split("-"))
+    # A signature of ours over a malformed list cannot exist, but nothing downstream should have to rely on that.
+    return (parts[1], alert_ids) if _alert_ids_valid(alert_ids) else None

@@ -86,6 +86,10 @@ class ReservationLimitReached(Conflict):
     code = "reservation_limit"
 
 
+class TooManyAlerts(Conflict):
+    code = "too_many_alerts"
+
+
 class TooLarge(ApiError):
     status, code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body_too_large"
 

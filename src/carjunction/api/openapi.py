@@ -25,11 +25,13 @@ VERSION = "1.0.0"
 CONTENT_DIR = Path("content")  # as Settings.content_dir: the command runs at the repository's root
 ERROR_STATUSES = {
     "400": "The body is not valid JSON or not UTF-8.",
-    "401": "Not signed in (no valid member cookie), or a sign-in token that is used or expired.",
+    "401": "Not signed in (no valid member cookie), or a sign-in or unsubscribe token that is used, expired or "
+    "not ours.",
     "403": "A state-changing request from another site (Origin check).",
-    "404": "No such vehicle, order, invoice code or route.",
+    "404": "No such vehicle, order, invoice code, alert of the member's, or route.",
     "405": "The path exists but not with this method; `Allow` lists the methods it takes.",
-    "409": "The vehicle is reserved or sold, or the same request is still being processed.",
+    "409": "The vehicle is reserved or sold, the member keeps the most alerts allowed, or the same request is "
+    "still being processed.",
     "411": "The body was sent without a Content-Length (chunked); send its length.",
     "413": "The body is over 16 KB.",
     "415": "The body is not one of the media types this route takes (application/json, charset utf-8 if any).",

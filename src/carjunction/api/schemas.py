@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
+from carjunction.api.alert_filters import StockFilters
 from carjunction.api.languages import Language
 from carjunction.catalogue import Incoterm, Quote
 
@@ -131,6 +132,64 @@ class UpdatesOut(BaseModel):
 
 class UnsubscribeOut(BaseModel):
     status: str = Field(description="Always 'unsubscribed'.")
+    scope: Literal["updates", "alerts"] = Field(
+        description="updates: no update mail at all any more (a u1 link); alerts: the alerts the link named are "
+        "paused (an a1 link from an alert mail)."
+    )
+
+
+# --- saved searches ("alerts") -------------------------------------------------------------------
+AlertName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60, pattern=ONE_LINE)]
+NUMBER_FILTERS = frozenset({"year_min", "year_max", "price_min", "price_max", "km_min", "km_max"})
+
+
+def _json_types_only(value: object) -> object:
+    # StockFilters validates in pydantic's lax mode, which would read "2015", 2015.0 and true as numbers and the
+    # document would then be wrong about what the API refuses: a number filter must be a JSON integer, the rest
+    # strings (null is "not set" for both). Anything else is left for StockFilters to refuse.
+    if not isinstance(value, dict):
+        return value
+    for name, given in value.items():
+        if given is None:
+            continue
+        wanted = isinstance(given, int) and not isinstance(given, bool) if name in NUMBER_FILTERS else None
+        if wanted is None:
+            wanted = isinstance(given, str)
+        if not wanted:
+            kind = "an integer" if name in NUMBER_FILTERS else "a string"
+            raise ValueError(f"{name} must be {kind}")
+    return value
+
+
+class AlertIn(Strict):
+    name: AlertName | None = Field(
+        default=None, description="1-60 characters on one line; made from the filters when left out."
+    )
+    filters: Annotated[StockFilters, BeforeValidator(_json_types_only)] = Field(
+        description="The stock page's filters, as its URL names them; no filter at all means every new car."
+    )
+
+
+class AlertPatch(Strict):
+    name: AlertName | None = None
+    paused: StrictBool | None = Field(default=None, description="true: no mail for this alert until it is false.")
+
+
+class AlertOut(BaseModel):
+    alert_id: str
+    name: str
+    filters: dict[str, str | int] = Field(description="The filters that are set, as StockFilters names them.")
+    paused: bool
+    created_at: str
+    query: str = Field(description="The stock page's URL query for these filters, e.g. make=Toyota&body=suv.")
+
+
+class AlertList(BaseModel):
+    alerts: list[AlertOut] = Field(description="Oldest first.")
+    limit: int = Field(description="How many alerts a member may keep.")
+    updates: Literal["on", "pending", "off"] = Field(
+        description="The member's updates opt-in: alert mails go only when it is on (asked and confirmed by mail)."
+    )
 
 
 # --- orders -------------------------------------------------------------------------------------
@@ -229,6 +288,7 @@ class ExportOut(BaseModel):
     member: MemberOut
     inquiries: list[dict[str, str]]
     orders: list[OrderOut]
+    alerts: list[AlertOut]
 
 
 # --- errors -------------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from carjunction.api.deps import Deps
 from carjunction.api.errors import InvalidToken, NotSignedIn
 from carjunction.api.languages import language_of
 from carjunction.api.logic.limit_rate import limit_mail_to
+from carjunction.api.logic.manage_alerts import alert_out, pause_from_mail
 from carjunction.api.logic.register_member import check_country, check_port
 from carjunction.api.logic.send_links import Purpose, send_updates_link, token_hashes
 from carjunction.api.schemas import ExportOut, MemberOut, MemberPatch, OrderOut, UnsubscribeOut, UpdatesOut
-from carjunction.api.store import inquiries, members, orders, tokens
+from carjunction.api.store import alerts, inquiries, members, orders, tokens
 from carjunction.api.store.db import Item
 
 INQUIRY_FIELDS = (
@@ -68,12 +69,19 @@ def confirm_updates(deps: Deps, token: str) -> UpdatesOut:
 
 
 def unsubscribe(deps: Deps, token: str) -> UnsubscribeOut:
-    """One click from a mail, signed in or not. A member erased since is already unsubscribed."""
-    member_id = cookie.unsubscribe_member(deps.secret(), token)
+    """One click from a mail, signed in or not: a ``u1`` token stops every update mail, an ``a1`` token (from an
+    alert mail) pauses the alerts it names, of the member it names. A member erased since is already unsubscribed,
+    and a click twice is the same as once."""
+    secret = deps.secret()
+    claims = cookie.alert_unsubscribe_claims(secret, token)
+    if claims is not None:
+        pause_from_mail(deps, *claims)
+        return UnsubscribeOut(status="unsubscribed", scope="alerts")
+    member_id = cookie.unsubscribe_member(secret, token)
     if member_id is None:
         raise InvalidToken("This unsubscribe link is not ours.")
     members.update_member(deps.db, member_id, UPDATES_OFF)
-    return UnsubscribeOut(status="unsubscribed")
+    return UnsubscribeOut(status="unsubscribed", scope="updates")
 
 
 def sent_inquiry_keys(deps: Deps, member: Item, collection: list[Item]) -> list[tuple[str, str]]:
@@ -84,6 +92,10 @@ def sent_inquiry_keys(deps: Deps, member: Item, collection: list[Item]) -> list[
     return sorted(keys, key=lambda pair: pair[1])
 
 
+def _created(item: Item) -> tuple[str, str]:
+    return str(item["created_at"]), str(item["sk"])
+
+
 def export_me(deps: Deps, member: Item) -> ExportOut:
     collection = members.member_collection(deps.db, str(member["member_id"]))
     sent = inquiries.get_inquiries(deps.db, sent_inquiry_keys(deps, member, collection))
@@ -91,11 +103,14 @@ def export_me(deps: Deps, member: Item) -> ExportOut:
         member=member_out(member),
         inquiries=[{k: str(item[k]) for k in INQUIRY_FIELDS if k in item} for item in sent],
         orders=[OrderOut.model_validate(item) for item in collection if orders.is_order(item)],
+        alerts=[alert_out(item) for item in sorted(filter(alerts.is_alert, collection), key=_created)],
     )
 
 
 def erase_me(deps: Deps, member: Item) -> None:
     collection = members.member_collection(deps.db, str(member["member_id"]))
+    # Before the profile goes (members.erase_member), so that a retry by the still signed-in member finishes it.
+    alerts.erase_alert_items(deps.db, str(member["member_id"]))
     members.erase_member(
         deps.db,
         str(member["member_id"]),

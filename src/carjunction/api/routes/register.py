@@ -6,9 +6,10 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from carjunction.api.deps import Deps
+from carjunction.api.logic.manage_alerts import create_alert, delete_alert, list_alerts, update_alert
 from carjunction.api.logic.manage_me import confirm_updates, erase_me, export_me, member_out, unsubscribe, update_me
 from carjunction.api.logic.register_member import register_member
 from carjunction.api.logic.sign_in import preview_link, request_sign_in, sign_in, sign_out
@@ -24,6 +25,10 @@ from carjunction.api.routes.common import (
 )
 from carjunction.api.schemas import (
     Accepted,
+    AlertIn,
+    AlertList,
+    AlertOut,
+    AlertPatch,
     ExportOut,
     LinkPreview,
     MemberIn,
@@ -39,6 +44,13 @@ from carjunction.api.schemas import (
 from carjunction.api.store.db import Item
 
 ACCEPTED = Accepted(status="accepted")
+# A u1 token (all update mails) or an a1 token (one to five alerts of 8 characters, make_ids' alphabet in lower
+# case): refused by shape before any signature is computed. The longest, a1 with five alerts, is 132 characters.
+UNSUBSCRIBE_SHAPE = (
+    r"^(u1\.[a-z0-9]{1,40}|a1\.[a-z0-9]{1,40}\.[0-9a-hjkmnp-tv-z]{8}(-[0-9a-hjkmnp-tv-z]{8}){0,4})"
+    r"\.[A-Za-z0-9_-]{43}$"
+)
+AlertId = Annotated[str, Path(pattern=r"^[0-9a-hjkmnp-tv-z]{8}$")]
 
 
 def build(deps: Deps) -> APIGatewayHttpResolver:
@@ -92,10 +104,10 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     @app.post(
         "/api/unsubscribe",
         tags=["members"],
-        summary="Stop updates in one click (RFC 8058), without signing in",
+        summary="Stop updates, or pause a mail's alerts, in one click (RFC 8058), without signing in",
     )
     def post_unsubscribe(
-        token: Annotated[str, Query(min_length=10, max_length=200, pattern=r"^u1\.[a-z0-9]{1,40}\.[A-Za-z0-9_-]{43}$")],
+        token: Annotated[str, Query(min_length=10, max_length=140, pattern=UNSUBSCRIBE_SHAPE)],
     ) -> Response[UnsubscribeOut]:
         return json_response(HTTPStatus.OK, unsubscribe(deps, token))
 
@@ -141,5 +153,48 @@ def build(deps: Deps) -> APIGatewayHttpResolver:
     )
     def get_export() -> Response[ExportOut]:
         return json_response(HTTPStatus.OK, export_me(deps, signed_in()))
+
+    @app.get(
+        "/api/me/alerts",
+        tags=["alerts"],
+        summary="The member's saved searches, and whether their mails can go (updates on)",
+        security=MEMBER_ONLY,
+    )
+    def get_alerts() -> Response[AlertList]:
+        return json_response(HTTPStatus.OK, list_alerts(deps, signed_in()))
+
+    @app.post(
+        "/api/me/alerts",
+        tags=["alerts"],
+        summary="Save a stock search as an alert: mails about new cars that match it",
+        security=MEMBER_ONLY,
+        responses={
+            **documented(HTTPStatus.OK, "The member already has an alert with these filters: that one.", AlertOut),
+            **documented(HTTPStatus.CREATED, "Saved.", AlertOut),
+        },
+    )
+    def post_alert(body: AlertIn) -> Response[AlertOut]:
+        created, alert = create_alert(deps, signed_in(), body)
+        return json_response(HTTPStatus.CREATED if created else HTTPStatus.OK, alert)
+
+    @app.patch(
+        "/api/me/alerts/<alert_id>",
+        tags=["alerts"],
+        summary="Rename, pause or resume one of the member's alerts",
+        security=MEMBER_ONLY,
+    )
+    def patch_alert(alert_id: AlertId, body: AlertPatch) -> Response[AlertOut]:
+        return json_response(HTTPStatus.OK, update_alert(deps, signed_in(), alert_id, body))
+
+    @app.delete(
+        "/api/me/alerts/<alert_id>",
+        tags=["alerts"],
+        summary="Delete one of the member's alerts",
+        security=MEMBER_ONLY,
+        responses=documented(HTTPStatus.NO_CONTENT, "Deleted."),
+    )
+    def delete_one_alert(alert_id: AlertId) -> Response[None]:
+        delete_alert(deps, signed_in(), alert_id)
+        return Response(status_code=HTTPStatus.NO_CONTENT, headers={"Cache-Control": "no-store"})
 
     return app

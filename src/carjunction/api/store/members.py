@@ -134,7 +134,7 @@ def bump_session_epoch(db: Db, member_id: str) -> None:
 
 
 def member_collection(db: Db, member_id: str) -> list[Item]:
-    """Profile, inquiries and orders of a member: one item collection."""
+    """Profile, inquiries, orders and alerts of a member: one item collection."""
     return query_all(
         db,
         KeyConditionExpression="pk = :pk",

@@ -13,7 +13,7 @@ import pytest
 from carjunction.api import cookie
 from carjunction.api.store import alerts, members
 from carjunction.api.store.db import key, to_item
-from tests.support.api import Api, assert_error, event, link_token
+from tests.support.api import Api, assert_error, event, fail_operation, heal, link_token
 
 SignUp = Callable[..., tuple[str, dict[str, Any]]]
 SECRET = b"k" * 32
@@ -224,3 +224,20 @@ def test_erasing_alert_items_twice_is_no_error(api: Api, signed_up: SignUp) -> N
     alerts.erase_alert_items(api.deps.db, member_id)
     assert api.deps.db.client.get_item(TableName=api.deps.db.table, Key=key(members.member_pk(member_id), "PROFILE"))
     assert listed(api, cookie_value) == []
+
+
+def test_an_erasure_that_fails_half_way_leaves_its_retry_to_remove_the_alerts(api: Api, signed_up: SignUp) -> None:
+    # Given a member with an alert, and a table that fails the erasure's last transaction
+    cookie_value, _ = signed_up()
+    saved_alert(api, cookie_value, {"make": "Subaru"})
+    member_id = member_id_of(api, cookie_value)
+    fail_operation(api, "TransactWriteItems", "ThrottlingException")
+    # When they erase: a clear 503, still signed in
+    assert (
+        api.call("register", event("DELETE", "/api/me", cookie=cookie_value)).status == HTTPStatus.SERVICE_UNAVAILABLE
+    )
+    assert api.call("register", event("GET", "/api/me", cookie=cookie_value)).status == HTTPStatus.OK
+    # Then the retry finishes, and nothing of theirs is left
+    heal(api, "TransactWriteItems")
+    assert api.call("register", event("DELETE", "/api/me", cookie=cookie_value)).status == HTTPStatus.NO_CONTENT
+    assert [i for i in api.items() if i["pk"]["S"] == members.member_pk(member_id)] == []

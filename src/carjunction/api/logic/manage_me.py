@@ -108,13 +108,17 @@ def export_me(deps: Deps, member: Item) -> ExportOut:
 
 
 def erase_me(deps: Deps, member: Item) -> None:
-    collection = members.member_collection(deps.db, str(member["member_id"]))
-    # Before the profile goes (members.erase_member), so that a retry by the still signed-in member finishes it.
-    alerts.erase_alert_items(deps.db, str(member["member_id"]))
+    member_id = str(member["member_id"])
+    collection = members.member_collection(deps.db, member_id)
+    # Before the profile goes (members.erase_member), so that a retry by the still signed-in member finishes it;
+    # and once more after, for an alert saved from another tab in between (a save needs the profile, so none
+    # can follow the second sweep).
+    alerts.erase_alert_items(deps.db, member_id)
     members.erase_member(
         deps.db,
-        str(member["member_id"]),
+        member_id,
         str(member["email_key"]),
         order_keys=[str(i["sk"]) for i in collection if orders.is_order(i)],
         inquiry_keys=sent_inquiry_keys(deps, member, collection),
     )
+    alerts.erase_alert_items(deps.db, member_id)

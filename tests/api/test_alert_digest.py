@@ -3,7 +3,9 @@ updates, at most one a day, never a car twice, even when a run dies half-way (mo
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import json
 import re
 import uuid
 from collections import Counter
@@ -356,3 +358,30 @@ def test_listed_at_is_the_sync_that_first_offered_the_car(api: Api) -> None:
     assert vehicles.is_listed(entry(offered.stock_no))
     assert not vehicles.is_listed({**entry(offered.stock_no), "reserved_by": "CJ-1"})
     assert not vehicles.is_listed({**entry(offered.stock_no), "gsi2pk": vehicles.SOLD})
+
+
+def test_the_admin_command_runs_the_job_on_the_cli_s_table_and_prints_counts_only(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from carjunction.ops.admin.context import AdminContext, AdminError, Sending  # noqa: PLC0415
+    from carjunction.ops.admin.run_alerts import run_alerts_command  # noqa: PLC0415
+
+    member = add_member(api)
+    add_alert(api, member, VANS, name="My secret name")
+    car = list_car(api, T0 + HOUR)
+    outbox = OnceOutbox()
+    context = AdminContext(db=api.deps.db, clock=lambda: T0 + 2 * HOUR, company_name="Car junction Co Ltd.")
+    context.connect_sending = lambda: Sending(secret=api.deps.secret(), site_origin=SITE, mailer=outbox)
+    # When staff run it, Then the member's digest is queued and the summary printed, naming no one
+    assert run_alerts_command(context, argparse.Namespace(json=False)) == 0
+    printed = capsys.readouterr().out
+    assert "digests queued: 1" in printed and "cars listed: 1" in printed
+    assert member["email"] not in printed and "secret name" not in printed
+    assert [cars_in(mail) for mail in outbox.to(member["email"])] == [[car.stock_no]]
+    # When the queue is down, Then it says so and fails, having counted what it did
+    list_car(api, T0 + 3 * HOUR)
+    outbox.fail_after = 0
+    context.clock = lambda: T0 + 30 * HOUR
+    with pytest.raises(AdminError, match="could not be queued"):
+        run_alerts_command(context, argparse.Namespace(json=True))
+    assert json.loads(capsys.readouterr().out)["digests_queued"] == 0

@@ -12,12 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from carjunction.api.schemas import InquiryIn, MemberIn, MemberPatch, OrderIn, Party
+from carjunction.api.schemas import AlertIn, InquiryIn, MemberIn, MemberPatch, OrderIn, Party
 from tests.support.hardening import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "content" / "policy" / "privacy.md"
-FORMS: dict[str, type[BaseModel]] = {"Membership": MemberIn, "Inquiry": InquiryIn, "Order": OrderIn}
+# "Saved" is the policy's "Saved search (alert)" rows: what a member sends to save a search.
+FORMS: dict[str, type[BaseModel]] = {"Membership": MemberIn, "Inquiry": InquiryIn, "Order": OrderIn, "Saved": AlertIn}
 # Fields that carry nothing about a person, each with the reason it is not in the policy's table:
 NOT_PERSONAL = {
     "website",  # the honeypot: people never see or fill it, and a filled one is dropped unstored

@@ -13,7 +13,9 @@ import pytest
 
 from carjunction.api.alert_filters import FILTER_NAMES
 from carjunction.api.deps import Deps
+from carjunction.api.logic.alert_digest import DIGEST_HOURS
 from carjunction.api.logic.limit_rate import IPV6_PREFIX, client_network, limit_mail_to, limit_rate
+from carjunction.api.logic.manage_alerts import MAX_ALERTS
 from carjunction.api.logic.send_links import SIGN_IN_MINUTES
 from carjunction.api.logic.update_mail import update_mail
 from carjunction.api.settings import Settings
@@ -66,6 +68,13 @@ def test_the_policy_names_every_filter_a_saved_search_keeps() -> None:
     (row,) = [line for line in POLICY.read_text(encoding="utf-8").splitlines() if "| `filters` |" in line]
     described = row.split("|")[3]
     assert [name for name, words in FILTER_WORDS.items() if not re.search(rf"\b{words}\b", described)] == []
+
+
+def test_the_policy_states_how_many_saved_searches_a_member_keeps_and_how_often_they_are_mailed() -> None:
+    text = policy_text()
+    counted = {3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten"}
+    assert f"as a saved search, up to {counted[MAX_ALERTS]}, to hear about new cars" in text
+    assert DIGEST_HOURS == 24 and "at most one a day, and list the new cars" in text
 
 
 def test_the_policy_describes_the_one_cookie_as_the_design_sets_it() -> None:

@@ -3,6 +3,7 @@
 .venv/bin/python bench/run.py            # full: 1,000 and 10,000 vehicles in 1 and 6 languages, 5 runs, Lighthouse
 .venv/bin/python bench/run.py --quick    # 200 and 1,000 vehicles, 1 run each, filtering on 1,000
 .venv/bin/python bench/run.py --languages 6   # the builds in the site's six languages only
+.venv/bin/python bench/run.py --only alerts   # the saved searches' matching alone, printed (RESULTS.md untouched)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import measure_alerts
 from build_site import WORK
 from make_stock import ROOT
 
@@ -85,6 +87,11 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     parser.add_argument("--readme-only", action="store_true", help="copy bench/RESULTS.md's headline to README.md")
     parser.add_argument("--photos", action="store_true", help="add the photo figures (bench/measure_photos.py)")
     parser.add_argument(
+        "--only",
+        choices=["alerts"],
+        help="measure only this part and print its figures, without writing bench/RESULTS.md or the README",
+    )
+    parser.add_argument(
         "--languages",
         type=int,
         nargs="+",
@@ -94,6 +101,10 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     args = parser.parse_args()
     if args.readme_only:
         update_readme((ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8"))
+        return
+    if args.only == "alerts":
+        alerts = measure_alerts.figures()
+        print("\n".join([*measure_alerts.headline_rows(alerts), "", *measure_alerts.section(alerts)]))
         return
     from measure_browser import chromium, page_weight, serve, stock_filtering  # noqa: PLC0415
     from measure_build import clear_outputs, measure  # noqa: PLC0415
@@ -130,6 +141,8 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     cold = cold_imports(10)
     warm = api_warm()
     print(f"cold imports: {cold}\nwarm: {warm}")
+    alerts = measure_alerts.figures()
+    print(f"alerts: {alerts}")
     lighthouse: dict[str, Any] = {}
     lighthouse_error = "skipped (--no-lighthouse)" if args.no_lighthouse else ""
     if not args.no_lighthouse:
@@ -179,6 +192,7 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         f"{'yes' if float(r) <= 1.5 else 'no'} |"
         for route, h, calls, b, r in warm
     ]
+    lines += measure_alerts.headline_rows(alerts)
     lines += [
         "",
         f"## Build at scale (median of {runs} run(s) each, each into a new empty folder, caches warm)",
@@ -225,6 +239,7 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         "|---|---|---|---|---|",
     ]
     lines += [f"| {route} | {h} ms | {calls} | {b} ms | {r} |" for route, h, calls, b, r in warm]
+    lines += ["", *measure_alerts.section(alerts)]
     lines += [
         "",
         "## Lighthouse (mobile, npm `lighthouse@12` with Debian's chromium, against `make serve PORT=8021`)",

@@ -113,8 +113,10 @@ forms["signin-confirm"] = async (form) => {
       done(form);
       forgetToken();
       signedIn(true);
-      say(form, purpose === "sign-up" ? "confirmed" : "signed-in");
-      location.assign(form.dataset.next);
+      // A guest who pressed "Tell me about new cars like these" goes back to that search (alerts.js saves it).
+      const back = stockReturn();
+      say(form, (purpose === "sign-up" ? "confirmed" : "signed-in") + (back ? "-search" : ""));
+      location.assign(back || form.dataset.next);
     } else if (badLink(result)) {
       done(form);
       forgetToken();
@@ -148,6 +150,7 @@ forms.account = async (form) => {
     }
     setFields(form, result.data);
     wanted = updatesState(form, result.data);
+    revealUpdates(document, updatesOf(result.data)); // the saved searches' note on updates (alerts.js)
     show(document, result.data);
     say(form, asking && result.data.updates_pending ? "saved-confirm-updates" : "saved");
   });
@@ -156,9 +159,27 @@ forms.account = async (form) => {
 
 forms.updates = (form) => tokenButton(form, (token) => api("POST", "/updates", { token }));
 
-// The same request a mail client makes from the List-Unsubscribe header (RFC 8058), for people.
-forms.unsubscribe = (form) =>
-  tokenButton(form, (token) => api("POST", "/unsubscribe?token=" + encodeURIComponent(token), {}));
+// The same request a mail client makes from the List-Unsubscribe header (RFC 8058), for people. An alert mail's
+// link ("a1.<member>.<id>-<id>.<signature>") pauses the saved searches it names; an update mail's ("u1.") stops
+// updates. The page says which before the press, and the API's scope after it.
+forms.unsubscribe = (form) => {
+  const token = linkToken();
+  if (!token) return;
+  const alerts = token.startsWith("a1.") ? (token.split(".")[2] || "").split("-").length : 0;
+  reveal(form, "ask-updates", !alerts);
+  reveal(form, "ask-alerts", alerts > 0);
+  onSubmit(form, async () => {
+    const result = await api("POST", "/unsubscribe?token=" + encodeURIComponent(token), {});
+    if (result.status !== 200) {
+      if (badLink(result)) linkUsed(form, "bad-link");
+      else sayError(form, result);
+    } else if (result.data?.scope === "alerts") {
+      linkUsed(form, alerts > 1 ? "done-alerts" : "done-alert");
+    } else {
+      linkUsed(form, "done");
+    }
+  });
+};
 
 // The member's own session ends, or the whole membership: the page says which.
 function accountGone(form, shown, message) {

@@ -31,8 +31,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "theme-palette.js": ("theme-palette.js",),
     # Every other page: the inquiry, order and invoice pages, home, contact.
     "site.js": (*CORE, *FORMS, "contact.js", "stock-index.js", "order-car.js", *CARS),
-    "members.js": (*CORE, *FORMS, "members.js", *CARS),
-    "stock.js": (*CORE, "stock-index.js", "stock-list.js", *CARS),
+    "members.js": (*CORE, *FORMS, "members.js", "alerts.js", *CARS),
+    "stock.js": (*CORE, "stock-index.js", "stock-list.js", "alerts.js", *CARS),
     "vehicle.js": (*CORE, "shipping.js", "quote.js", "calculator.js", *CARS),
 }
 

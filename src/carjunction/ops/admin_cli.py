@@ -228,7 +228,7 @@ def make_context(args: argparse.Namespace) -> AdminContext:
     from carjunction.api.store.db import Db  # noqa: PLC0415
     from carjunction.catalogue.company import Company  # noqa: PLC0415
     from carjunction.catalogue.load import COMPANY_FILE, SHIPPING_FILE, load_record, load_shipping  # noqa: PLC0415
-    from carjunction.ops.admin.connect_table import deployed_target, local_target  # noqa: PLC0415
+    from carjunction.ops.admin.connect_table import deployed_target, local_target, sending_connector  # noqa: PLC0415
     from carjunction.ops.admin.context import AdminContext  # noqa: PLC0415
 
     config = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"})
@@ -260,6 +260,9 @@ def make_context(args: argparse.Namespace) -> AdminContext:
     context = AdminContext(db=Db(client, target.table), shipping=shipping)
     if company is not None:
         context.answer_within_hours = company.answer_within_hours
+        context.company_name = company.name
+    # Made on first use: only the commands that mail members need SSM and SQS rights.
+    context.connect_sending = sending_connector(target, args, session, config)
     return context
 
 
@@ -307,7 +310,7 @@ def add_admin(commands: Any) -> None:
     common = common_options()
     admin = commands.add_parser(
         "admin",
-        help="inquiries, orders, the shipping manifest and members, in the live tables",
+        help="inquiries, orders, the shipping manifest, members, notices and demand, in the live tables",
         description="Staff commands on the deployed tables, or the local stack's with --local.",
     )
     topics = admin.add_subparsers(dest="topic", required=True)
@@ -344,3 +347,7 @@ def add_admin(commands: Any) -> None:
 
     members = topics.add_parser("members", help="members").add_subparsers(dest="action", required=True)
     leaf(members, "opted-in", members_opted_in, "members who asked for update notices: name, e-mail, country")
+
+    from carjunction.ops.admin_updates_cli import add_updates  # noqa: PLC0415 - its parsers only; nothing heavy
+
+    add_updates(topics, leaf)

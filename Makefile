@@ -79,11 +79,11 @@ clean:
 # `sam build` calls these (BuildMethod: makefile in template.yaml) with ARTIFACTS_DIR set, in a copy of lambda/,
 # the functions' CodeUri: links to exactly what an artefact holds, so SAM copies and hashes ~1 MB, never the
 # working tree (.venv, .cache, site/, photos). Each function gets the package, the entry points and the two data
-# files it reads; vehicles come from DynamoDB (the mail function reads neither file; one recipe keeps the five
+# files it reads; vehicles come from DynamoDB (the mail function reads neither file; one recipe keeps the six
 # artefacts alike). Wheels are fetched for the Lambda platform (arm64, Python 3.13), not this machine.
 # `make lambda-code ARTIFACTS_DIR=…` is the artefact without the wheels (tests/infra/test_artefact.py).
 LAMBDA_REQUIREMENTS := 'aws-lambda-powertools>=3.10,<4' 'pydantic[email]>=2.7,<3' 'pyyaml>=6.0,<7'
-LAMBDA_FUNCTIONS    := InquiryFunction RegisterFunction OrderFunction ReleaseFunction MailFunction
+LAMBDA_FUNCTIONS    := InquiryFunction RegisterFunction OrderFunction ReleaseFunction MailFunction AlertsFunction
 
 .PHONY: lambda-deps lambda-code sam-check $(addprefix build-,$(LAMBDA_FUNCTIONS))
 $(addprefix build-,$(LAMBDA_FUNCTIONS)): lambda-deps lambda-code

@@ -12,6 +12,8 @@ from carjunction.api.logs import RedactingFormatter
 
 logger = Logger(service="mail", logger_formatter=RedactingFormatter())
 metrics = Metrics(namespace="CarJunction", service="mail")
+# Built on the first event and kept while the instance is warm: the SES client, the claims' table client, and the
+# pacer, whose last send carries over to the next batch.
 state: dict[str, Any] = {}
 
 
@@ -21,13 +23,16 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from aws_lambda_powertools.metrics import MetricUnit  # noqa: PLC0415 - nothing at import
 
     from carjunction.api.entry import share_logging  # noqa: PLC0415
-    from carjunction.api.send_mail import MailSettings, send_batch, ses_mailer  # noqa: PLC0415
+    from carjunction.api.send_mail import OUTCOMES, MailSettings, Pacer, once_claims, send_batch, ses_mailer  # noqa: PLC0415
 
     if "mailer" not in state:
-        state["mailer"] = ses_mailer(MailSettings.from_env(os.environ))
+        settings = MailSettings.from_env(os.environ)
+        state["mailer"] = ses_mailer(settings)
+        state["claims"] = once_claims(settings)
+        state["pacer"] = Pacer(settings.sends_per_second)
         share_logging(logger)
     tally: Counter[str] = Counter()
-    answer = send_batch(event, state["mailer"], context, tally)
-    for outcome in ("sent", "failed", "dropped"):
+    answer = send_batch(event, state["mailer"], context, tally, claims=state["claims"], pacer=state["pacer"])
+    for outcome in OUTCOMES:
         metrics.add_metric(name=f"Mails{outcome.capitalize()}", unit=MetricUnit.Count, value=tally[outcome])
     return answer

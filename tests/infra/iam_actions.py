@@ -9,6 +9,7 @@ the two rules AWS documents, and the result must be in the catalogue too:
 - a DynamoDB transaction is checked item by item: Put → PutItem, Update → UpdateItem, Delete → DeleteItem,
   ConditionCheck → ConditionCheckItem, Get → GetItem, each on its item's table;
 - an SQS batch call is checked as its single-message action (SendMessageBatch → SendMessage).
+DynamoDB's BatchGetItem and BatchWriteItem are actions of their own, checked on each table of the request.
 Any other call that is not an action fails loudly, so a new kind of call cannot be granted by a guess.
 """
 
@@ -39,6 +40,9 @@ class NotAnAction(AssertionError):
 
 def checked_actions(prefix: str, operation: str, params: dict[str, Any]) -> list[tuple[str, str | None]]:
     """The (IAM action, table name or None) pairs AWS checks for one call of ``operation`` with ``params``."""
+    if is_action(f"{prefix}:{operation}") and prefix == "dynamodb" and "RequestItems" in params:
+        # BatchGetItem, BatchWriteItem: their own action, checked on each table they name.
+        return [(f"{prefix}:{operation}", str(table)) for table in params["RequestItems"]]
     if is_action(f"{prefix}:{operation}"):
         return [(f"{prefix}:{operation}", params.get("TableName"))]
     if prefix == "dynamodb" and operation in {"TransactWriteItems", "TransactGetItems"}:

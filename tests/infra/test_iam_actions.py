@@ -3,6 +3,8 @@ AWS's catalogue: an action AWS does not know is never granted, and the test neve
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from carjunction.api.tables import load_template
@@ -42,6 +44,14 @@ def test_a_write_transaction_is_checked_item_by_item_on_each_item_s_table() -> N
 def test_a_plain_call_is_its_own_action_and_an_sqs_batch_its_single_message_action() -> None:
     assert checked_actions("dynamodb", "Query", {"TableName": "data"}) == [("dynamodb:Query", "data")]
     assert checked_actions("sqs", "DeleteMessageBatch", {}) == [("sqs:DeleteMessage", None)]
+
+
+def test_a_dynamodb_batch_is_its_own_action_on_each_table_it_names() -> None:
+    request: dict[str, Any] = {"RequestItems": {"data": {"Keys": []}, "other": {"Keys": []}}}
+    assert checked_actions("dynamodb", "BatchGetItem", request) == [
+        ("dynamodb:BatchGetItem", "data"),
+        ("dynamodb:BatchGetItem", "other"),
+    ]
 
 
 def test_a_call_that_is_no_action_and_has_no_documented_expansion_is_refused() -> None:

@@ -140,7 +140,9 @@ def senders(template: dict[str, Any]) -> set[str]:
 
 def test_every_function_that_queues_mail_is_alarmed_on_mails_it_could_not_queue(template: dict[str, Any]) -> None:
     namespace = template["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
-    services = senders(template)
+    # The alert job does not send quietly: a digest it cannot queue stays pending and fails the run, which
+    # AlertsFailedAlarm watches (test below).
+    services = senders(template) - {"alerts"}
     assert services == {"inquiry", "register", "order"}
     alarm = alarms(template)["MailNotQueuedAlarm"]
     assert watched(alarm) == {(namespace, NOT_QUEUED, service) for service in services}
@@ -169,3 +171,16 @@ def test_every_alarm_tells_staff(template: dict[str, Any]) -> None:
     subscription = template["Resources"]["AlarmSubscription"]["Properties"]
     assert subscription["TopicArn"] == {"Ref": "AlarmTopic"}
     assert subscription["Protocol"] == "email" and subscription["Endpoint"] == {"Ref": "StaffEmail"}
+
+
+def test_the_alert_job_failing_is_alarmed(template: dict[str, Any]) -> None:
+    # Given the alert job, which queues mail but stops (raises) rather than lose a digest quietly (its run through a
+    # failing queue: tests/infra/test_iam.py)
+    assert "alerts" in senders(template)
+    # Then its function's errors are alarmed, so a run that fails is seen
+    alarm = alarms(template)["AlertsFailedAlarm"]
+    assert alarm["Namespace"] == "AWS/Lambda" and alarm["MetricName"] == "Errors"
+    assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "AlertsFunction"}}]
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold" and alarm["Threshold"] == 0
+    # Over at least the schedule's hour, so that one failed hourly run is not missed
+    assert alarm["Period"] * alarm["EvaluationPeriods"] >= 3600

@@ -82,7 +82,7 @@ def test_the_sam_transform_succeeds_offline(transformed: dict[str, Any]) -> None
     kinds = {r["Type"] for r in output["Resources"].values()}
     assert {"AWS::Lambda::Function", "AWS::ApiGatewayV2::Api", "AWS::Scheduler::Schedule", "AWS::IAM::Role"} <= kinds
     functions = [r for r in output["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
-    assert len(functions) == 5
+    assert len(functions) == 6
     assert {f["Properties"]["Runtime"] for f in functions} == {"python3.13"}
 
 
@@ -212,6 +212,48 @@ def test_the_mail_function_takes_the_queue_s_batches_at_ses_s_pace(template: dic
     visibility = template["Resources"]["MailQueue"]["Properties"]["VisibilityTimeout"]
     assert visibility >= 6 * function["Timeout"]
     assert function["Handler"] == "functions.mail.app.lambda_handler"
+
+
+def test_each_mail_sender_sends_its_share_of_ses_s_rate_and_its_timeout_covers_a_paced_batch(
+    template: dict[str, Any],
+) -> None:
+    function = template["Resources"]["MailFunction"]["Properties"]
+    (mapping,) = resources_of(template, "AWS::Lambda::EventSourceMapping").values()
+    variables = function["Environment"]["Variables"]
+    rate = template["Parameters"]["SesSendRate"]
+    # SES's rate is a parameter (14 at first outside the sandbox), given to the function, and shared by as many
+    # senders as can ever run at once
+    assert rate["Type"] == "Number" and rate["Default"] == 14 and rate["MinValue"] >= 1
+    assert variables["SES_SEND_RATE"] == {"Ref": "SesSendRate"}
+    senders = int(variables["MAIL_SENDERS"])
+    assert senders >= function["ReservedConcurrentExecutions"]
+    assert senders >= mapping["Properties"]["ScalingConfig"]["MaximumConcurrency"]
+    # At the slowest rate allowed, a whole batch's waits leave most of the timeout to SES itself
+    paced = mapping["Properties"]["BatchSize"] * senders / rate["MinValue"]
+    assert paced <= function["Timeout"] / 2
+
+
+def test_the_alert_job_runs_hourly_on_one_vcpu_and_its_name_is_an_output(
+    template: dict[str, Any], transformed: dict[str, Any]
+) -> None:
+    resource = template["Resources"]["AlertsFunction"]
+    function = resource["Properties"]
+    assert function["Handler"] == "functions.alerts.app.lambda_handler"
+    assert function["MemorySize"] == 1769  # a full vCPU
+    assert function["Timeout"] == 900  # 20,000 members' searches; a run cut short is resumed by the next
+    assert function["ReservedConcurrentExecutions"] == 1  # the deploy's run never overlaps the hourly one
+    (schedule,) = function["Events"].values()
+    assert schedule["Type"] == "ScheduleV2"
+    assert schedule["Properties"]["ScheduleExpression"] == "rate(1 hour)"
+    # Its mails are links to the site: it is given the address even on a stack without a domain
+    origin = function["Environment"]["Variables"]["SITE_ORIGIN"]
+    assert origin["Fn::If"][0] == "HasDomain" and "Distribution.DomainName" in str(origin["Fn::If"][2])
+    # It queues its digests for the mail function, built like the others, and the deploy finds it by its output
+    assert resource["Metadata"]["BuildMethod"] == "makefile"
+    assert template["Outputs"]["AlertsFunctionName"]["Value"] == {"Ref": "AlertsFunction"}
+    lambda_function = transformed["Resources"]["AlertsFunction"]["Properties"]
+    assert lambda_function["Runtime"] == "python3.13" and lambda_function["Architectures"] == ["arm64"]
+    assert "MAIL_QUEUE_URL" in lambda_function["Environment"]["Variables"]
 
 
 def test_the_origin_secret_is_never_in_an_environment_and_cloudfront_sends_the_same_secret(

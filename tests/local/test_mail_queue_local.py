@@ -1,5 +1,6 @@
 """The local stack sends mail as AWS does: the functions queue it on moto's SQS (made from template.yaml's MailQueue),
-and the stack's poller runs the mail function's logic with the outbox in place of SES."""
+and the stack's poller runs the mail function's logic with the outbox in place of SES, claiming the mails that must
+go once in the local data table."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from carjunction.api.mail import Email, OutboxMailer, email_to_json
+from carjunction.api.send_mail import OnceClaims
 from carjunction.local.mail_queue import MAIL_QUEUES, MailQueuePoller
 from carjunction.local.stack import REGION, LocalSession
 from tests.support.local_stack import call, running
@@ -35,6 +37,12 @@ def wait_for(folder: Path, to: str, timeout: float = 10) -> list[dict[str, Any]]
         assert time.monotonic() < deadline, f"no mail to {to} reached the outbox"
         time.sleep(0.05)
     return mails
+
+
+def queued(sqs: Any, queue_url: str) -> int:
+    """Messages on the queue, waiting or being handled."""
+    counts = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    return int(counts["ApproximateNumberOfMessages"]) + int(counts["ApproximateNumberOfMessagesNotVisible"])
 
 
 def test_a_sign_up_mail_reaches_the_outbox_through_the_queue(tmp_path: Path) -> None:
@@ -102,3 +110,29 @@ def test_a_mail_that_fails_stays_on_the_queue_and_the_rest_are_written(tmp_path:
         reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 - loopback
         urllib.request.urlopen(reset, timeout=5).close()  # noqa: S310 - the loopback moto server
         moto.stop()
+
+
+def test_the_stack_sends_a_mail_queued_twice_once_claiming_it_in_the_local_table(tmp_path: Path) -> None:
+    # Given the local stack, and an alert digest queued twice (a resumed job re-queues its pending digest)
+    site, state = tmp_path / "site", tmp_path / "state"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>t</title>", encoding="utf-8")
+    tag = uuid.uuid4().hex[:8]
+    digest = Email(to=f"digest-{tag}@example.com", subject="New cars", body="b\n", kind="alert_digest", once=f"d-{tag}")
+    with running(site, state, []):
+        stack_file = json.loads((state / "stack.json").read_text(encoding="utf-8"))
+        session = LocalSession(stack_file["endpoint"])
+        sqs = session.client("sqs")
+        queue_url = sqs.get_queue_url(QueueName=MAIL_QUEUES["MailQueue"])["QueueUrl"]
+        for _ in range(2):
+            sqs.send_message(QueueUrl=queue_url, MessageBody=email_to_json(digest))
+        # When the stack's poller has taken both off the queue
+        wait_for(state / "outbox", digest.to)
+        deadline = time.monotonic() + 10
+        while queued(sqs, queue_url):
+            assert time.monotonic() < deadline, "the queue was not emptied"
+            time.sleep(0.05)
+        # Then the outbox has it once, and the local table holds its claim
+        assert len(outbox_mails(state / "outbox", digest.to)) == 1
+        claim = session.client("dynamodb").get_item(TableName=stack_file["table"], Key=OnceClaims.key(f"d-{tag}"))
+        assert claim["Item"]["sk"] == {"S": "ONCE"}

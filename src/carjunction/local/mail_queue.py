@@ -1,7 +1,9 @@
 """The local stack's mail path, as in AWS: the functions queue each mail on moto's SQS (QueueMailer), and this
 thread plays the mail function's event source: it receives batches, runs the same sender logic
 (carjunction.api.send_mail.send_batch) with the outbox in place of SES, and deletes what was sent. A mail that
-fails stays in the queue and comes back after the queue's visibility timeout, as in AWS."""
+fails stays in the queue and comes back after the queue's visibility timeout, as in AWS. Mails that must go at most
+once are claimed in the local data table, as the mail function claims them in AWS. There is no pacing: the outbox
+has no sending rate."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from carjunction.api.mail import Mailer
-from carjunction.api.send_mail import send_batch
+from carjunction.api.send_mail import OnceClaims, send_batch
 
 log = logging.getLogger(__name__)
 # Logical id in template.yaml → the local queue's name.
@@ -42,10 +44,20 @@ def sqs_event(messages: Iterable[dict[str, Any]], queue_arn: str, region: str) -
 class MailQueuePoller:
     """Receives from the mail queue (long polling) and sends each batch; ``stop`` drains what is left."""
 
-    def __init__(self, client: Any, queue_url: str, mailer: Mailer, *, region: str, wait_seconds: int = 1) -> None:
+    def __init__(
+        self,
+        client: Any,
+        queue_url: str,
+        mailer: Mailer,
+        *,
+        region: str,
+        wait_seconds: int = 1,
+        claims: OnceClaims | None = None,
+    ) -> None:
         self.client = client
         self.queue_url = queue_url
         self.mailer = mailer
+        self.claims = claims
         self.region = region
         self.wait_seconds = wait_seconds
         attributes = client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]
@@ -64,7 +76,7 @@ class MailQueuePoller:
         messages = received.get("Messages", [])
         if not messages:
             return 0
-        answer = send_batch(sqs_event(messages, self.queue_arn, self.region), self.mailer)
+        answer = send_batch(sqs_event(messages, self.queue_arn, self.region), self.mailer, claims=self.claims)
         failed = {failure["itemIdentifier"] for failure in answer["batchItemFailures"]}
         done = [
             {"Id": str(index), "ReceiptHandle": message["ReceiptHandle"]}

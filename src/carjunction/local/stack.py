@@ -204,6 +204,7 @@ def start_stack(config: StackConfig) -> Stack:
     from carjunction.api.logic.sync_catalogue import sync_catalogue  # noqa: PLC0415
     from carjunction.api.mail import OutboxMailer  # noqa: PLC0415
     from carjunction.api.queues import create_queues  # noqa: PLC0415
+    from carjunction.api.send_mail import OnceClaims  # noqa: PLC0415
     from carjunction.api.store.db import Db  # noqa: PLC0415
     from carjunction.api.tables import create_tables, load_template  # noqa: PLC0415
     from carjunction.catalogue import load_catalogue  # noqa: PLC0415
@@ -239,7 +240,8 @@ def start_stack(config: StackConfig) -> Stack:
     write_stack_file(config, endpoint)
     printer = OutboxPrinter(config.outbox, config.say)
     printer.start()
-    mail = MailQueuePoller(session.client("sqs"), mail_queue, OutboxMailer(config.outbox), region=REGION)
+    claims = OnceClaims(dynamodb, TABLES["DataTable"])
+    mail = MailQueuePoller(session.client("sqs"), mail_queue, OutboxMailer(config.outbox), region=REGION, claims=claims)
     mail.start()
     return Stack(
         config=config, moto=moto, endpoint=endpoint, dynamodb=dynamodb, server=server, outbox=printer, mail=mail

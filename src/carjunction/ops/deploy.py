@@ -1,4 +1,5 @@
-"""`carjunction deploy`: validate, build, deploy the stack, sync site and catalogue, invalidate the CDN.
+"""`carjunction deploy`: validate, build, deploy the stack, sync site and catalogue, start the alert job, invalidate
+the CDN.
 
 The first deploy too: the parameters come from one settings file (stack_settings.py), the secrets the stack
 reads are created when missing (deploy_secrets.py), and SES is checked (ses_check.py), all before `sam deploy`,
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from carjunction.catalogue import Catalogue, CatalogueError, load_catalogue
+from carjunction.ops.deploy_alerts import OUTPUT_ALERTS_FUNCTION, start_alert_job
 from carjunction.ops.deploy_secrets import ensure_secrets
 from carjunction.ops.invalidate import invalidate_paths
 from carjunction.ops.ses_check import check_ses
@@ -126,6 +128,7 @@ class Targets:
     distribution_id: str
     table_name: str | None
     site_url: str | None = None
+    alerts_function: str | None = None
 
 
 @dataclass
@@ -136,6 +139,9 @@ class DeployReport:
     site: SyncResult | None = None
     photos: PublishReport | None = None
     vehicles_synced: int | None = None
+    # The alert job started after the catalogue sync; when it could not be, why (the deploy goes on regardless).
+    alerts_started: bool = False
+    alerts_problem: str | None = None
     invalidation_id: str | None = None
     invalidated_paths: list[str] = field(default_factory=list)
 
@@ -172,7 +178,13 @@ def resolve_targets(settings: DeploySettings, cloudformation_client: Any | None,
             f"no site bucket or distribution id: deploy the stack {settings.stack_name!r} first, "
             "or give --bucket and --distribution-id (or CARJUNCTION_BUCKET, CARJUNCTION_DISTRIBUTION_ID)"
         )
-    return Targets(bucket, distribution, settings.table_name or outputs.get(OUTPUT_TABLE), outputs.get(OUTPUT_SITE_URL))
+    return Targets(
+        bucket,
+        distribution,
+        settings.table_name or outputs.get(OUTPUT_TABLE),
+        outputs.get(OUTPUT_SITE_URL),
+        outputs.get(OUTPUT_ALERTS_FUNCTION),
+    )
 
 
 @dataclass(frozen=True)
@@ -331,6 +343,7 @@ class Clients:
     ssm: Any | None = None
     secretsmanager: Any | None = None
     sesv2: Any | None = None
+    lambda_: Any | None = None  # the alert job is started with it after the catalogue sync
 
 
 def deploy(
@@ -385,6 +398,10 @@ def deploy(
     else:
         say(f"6/7 syncing {len(catalogue.vehicles)} vehicles to table {targets.table_name}")
         report.vehicles_synced = catalogue_sync(clients.dynamodb, targets.table_name, catalogue)
+        report.alerts_problem = start_alert_job(
+            clients.lambda_, clients.cloudformation, settings.stack_name, targets.alerts_function, say
+        )
+        report.alerts_started = report.alerts_problem is None
     report.invalidation_id, report.invalidated_paths = invalidate_paths(
         clients.cloudfront, targets.distribution_id, report.site.changed_keys
     )

@@ -80,7 +80,17 @@ def seeded(world: World) -> dict[str, Any]:
     ke, tz, evil = member_id(world, kenyan), member_id(world, tanzanian), member_id(world, hostile)
     world.store_as_typed("member_id", evil, country=HOSTILE["country"])
     # Searches: two for a Hilux (one within today's stock, one not), a truck, a paused one, a hostile one.
-    save_search(world, ke, {"make": "Toyota", "model": "Hilux", "price_max": 16_000})
+    # One saved through the API (what the stock page's button sends), the rest written as the API stores them
+    saved = world.api.call(
+        "register",
+        event(
+            "POST",
+            "/api/me/alerts",
+            {"name": "Hilux", "filters": {"make": "Toyota", "model": "Hilux", "price_max": 16_000}},
+            cookie=kenyan,
+        ),
+    )
+    assert saved.status == HTTPStatus.CREATED, saved.body
     save_search(world, tz, {"make": "Toyota", "model": "Hilux", "price_max": 11_000, "year_min": 2017})
     save_search(world, ke, {"body": "truck"})
     save_search(world, tz, {"make": "Nissan"}, paused=True)

@@ -229,8 +229,17 @@ def test_notify_queues_no_faster_than_its_rate(world: World, stack: Stack, tmp_p
     notice = read_notice(SUBJECT, Path(body_file(tmp_path)))
     time = FakeTime()
     recording = FailingQueue(stack, works_for=1000, now=lambda: time.now)
-    result = notify(context_with(world, recording), notice, pace=Pace(3, time.sleep, lambda: time.now))
+    seen: list[int] = []
+
+    def progress(total: int) -> Callable[[int], None]:
+        seen.append(total)
+        return seen.append
+
+    pace = Pace(3, time.sleep, lambda: time.now)
+    result = notify(context_with(world, recording), notice, pace=pace, progress=progress)
     assert result.queued == 7
+    # The progress bar learns the total, then each batch tried
+    assert seen == [7, 3, 3, 1]
     # Batches of at most three; by any moment t, at most 3·t mails plus the batch then going out
     assert [count for _, count in recording.calls] == [3, 3, 1]
     sent = 0

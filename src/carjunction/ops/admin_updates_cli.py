@@ -132,13 +132,9 @@ def demand(context: AdminContext, args: argparse.Namespace) -> int:
 
 
 def alerts_run(context: AdminContext, args: argparse.Namespace) -> int:
-    """The alert job's own command (carjunction.ops.admin.run_alerts), found by name when it runs."""
-    from importlib import import_module  # noqa: PLC0415
+    from carjunction.ops.admin.run_alerts import run_alerts_command  # noqa: PLC0415 - the alert job's own command
 
-    command: Callable[[AdminContext, argparse.Namespace], int] = import_module(
-        "carjunction.ops.admin.run_alerts"
-    ).run_alerts_command
-    return command(context, args)
+    return run_alerts_command(context, args)
 
 
 def positive_rate(text: str) -> float:

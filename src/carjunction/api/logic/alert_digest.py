@@ -18,21 +18,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import unicodedata
+import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from string import Template
-from typing import Any
 
 from pydantic import ValidationError
 
-from carjunction.api import cookie
-from carjunction.api.alert_filters import AlertMatcher, Car, StockFilters, car_from_vehicle
+from carjunction.api.alert_filters import AlertMatcher, StockFilters, car_from_vehicle
 from carjunction.api.deps import Deps
-from carjunction.api.languages import Language, in_language, language_of
-from carjunction.api.logic.update_mail import UNSUBSCRIBE_PAGE, compose_update_mail
-from carjunction.api.mail import Email, Mailer, email_from_json, email_to_json, source_text, translations
+from carjunction.api.logic.alert_mail import Digest, Listed, SavedSearch, digest_mail
+from carjunction.api.mail import Email, Mailer, email_from_json, email_to_json
 from carjunction.api.store import alert_state, members, vehicles
 from carjunction.api.store.alert_state import AlertState, NotMailable, Pending, StateChanged
 from carjunction.api.store.db import Db, Item
@@ -42,24 +40,12 @@ from carjunction.clock import iso, parse_iso
 log = logging.getLogger(__name__)
 
 DIGEST_HOURS = 24
+# A car is news for a week: older ones are never mailed, however late a member confirms updates. This bounds the
+# cars each hourly run matches (a week's arrivals, not the whole stock) and the stock numbers a state keeps.
+NEW_FOR_DAYS = 7
 # A digest's cars; more wait for the next digest. Keeps a mail readable and the state item far below 400 KB.
 MAX_CARS = 100
-NAME_CHARS = 60  # an alert's name, as the API allows it
-CAR_TEXT_CHARS = 80
-TEMPLATE = "alert_digest"
-ALERT_TEMPLATE = "alert_digest_alert"
-CAR_TEMPLATE = "alert_digest_car"
-VEHICLE_PAGE = "/vehicles/{stock_no}/"
-# How each language groups thousands, as the site's pages write them (site.numbers, from Babel's data; the
-# Lambda has no Babel). tests/api/test_alert_digest.py holds the two equal.
-GROUP_MARKS: dict[Language, str] = {
-    Language.EN: ",",
-    Language.FR: "\u202f",
-    Language.PT: ".",
-    Language.ES: ".",
-    Language.RU: "\xa0",
-    Language.SW: ",",
-}
+ALERT_ID = re.compile(r"[0-9a-hjkmnp-tv-z]{8}")  # make_ids.ALPHABET in lower case, as store.alerts makes them
 
 
 @dataclass
@@ -82,27 +68,9 @@ class AlertRunSummary:
 class MailQueueFailed(RuntimeError):
     """A digest could not be queued; it stays pending and the next run queues it. Carries the run's summary."""
 
-    def __init__(self, summary: AlertRunSummary) -> None:
+    def __init__(self) -> None:
         super().__init__("a digest could not be queued; the next run sends it")
-        self.summary = summary
-
-
-@dataclass(frozen=True)
-class SavedSearch:
-    member_id: str
-    alert_id: str
-    name: str
-    created_at: str
-    paused: bool
-    filters: StockFilters
-
-
-@dataclass(frozen=True)
-class Listed:
-    stock_no: str
-    listed_at: str
-    vehicle: Vehicle
-    car: Car
+        self.summary = AlertRunSummary()
 
 
 @dataclass
@@ -114,6 +82,9 @@ class Sender:
     secret: Callable[[], bytes]
     site_origin: str
     company: str
+    # Members handled at once: each digest is a transaction, a queue put and an update, some 30 ms in AWS, and
+    # a deploy that adds many cars can mean a digest for each of 20,000 members (boto3's clients are thread-safe).
+    workers: int = 8
 
 
 def run_alerts(deps: Deps, *, now: dt.datetime | None = None) -> AlertRunSummary:
@@ -128,10 +99,14 @@ def run_alert_job(sender: Sender, now: dt.datetime) -> AlertRunSummary:
         raise ValueError("the alert job needs the site's address (SITE_ORIGIN): its mails are all links")
     summary = AlertRunSummary()
     opted_in = {str(m["member_id"]): m for m in members.opted_in_members(sender.db)}
-    resume_pending(sender, opted_in, summary)
-    searches = saved_searches(sender.db)
-    summary.members_considered = len({s.member_id for s in searches if not s.paused})
-    send_digests(sender, opted_in, searches, now, summary)
+    try:
+        resume_pending(sender, opted_in, summary)
+        searches = saved_searches(sender.db)
+        summary.members_considered = len({s.member_id for s in searches if not s.paused})
+        send_digests(sender, opted_in, searches, now, summary)
+    except MailQueueFailed as failed:
+        failed.summary = summary
+        raise
     return summary
 
 
@@ -140,19 +115,19 @@ def resume_pending(sender: Sender, opted_in: dict[str, Item], summary: AlertRunS
         if state.pending is None:
             continue  # settled since the index was read
         if state.member_id in opted_in:
-            queue(sender.mailer, email_from_json(state.pending.email), summary)
+            queue(sender.mailer, email_from_json(state.pending.email))
             summary.pending_requeued += 1
         else:
             summary.pending_dropped += 1
         alert_state.settle(sender.db, state)
 
 
-def queue(mailer: Mailer, email: Email, summary: AlertRunSummary) -> None:
+def queue(mailer: Mailer, email: Email) -> None:
     try:
         mailer.send(email)
     except Exception as error:
         log.warning("alert digest not queued", extra={"error_type": type(error).__name__})
-        raise MailQueueFailed(summary) from error
+        raise MailQueueFailed from error
 
 
 def saved_searches(db: Db) -> list[SavedSearch]:
@@ -172,6 +147,9 @@ def saved_searches(db: Db) -> list[SavedSearch]:
             )
         except (KeyError, ValidationError):
             log.warning("saved search unreadable", extra={"alert_id": str(item.get("alert_id"))[:16]})
+            continue
+        if not ALERT_ID.fullmatch(found[-1].alert_id):  # it goes into signed links; ours always fit
+            log.warning("saved search unreadable", extra={"alert_id": found.pop().alert_id[:16]})
     return found
 
 
@@ -200,7 +178,8 @@ def send_digests(
     by_key = {(s.member_id, s.alert_id): s for s in active}
     matcher = AlertMatcher((key, search.filters) for key, search in by_key.items())
     entries = vehicles.catalogue_entries(sender.db)
-    cars = listed_cars(entries, min(s.created_at for s in active))
+    horizon = iso(now - dt.timedelta(days=NEW_FOR_DAYS))
+    cars = listed_cars(entries, max(horizon, min(s.created_at for s in active)))
     # member → stock number → the member's searches it is new for, in listing order
     matched: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for listed in cars:
@@ -212,9 +191,13 @@ def send_digests(
     states = alert_state.get_states(sender.db, wanted)
     by_stock_no = {listed.stock_no: listed for listed in cars}
     listed_at = {str(e["gsi1sk"]): str(e["listed_at"]) for e in entries if isinstance(e.get("listed_at"), str)}
+    own: dict[str, list[SavedSearch]] = defaultdict(list)
     oldest: dict[str, str] = {}
-    for search in searches:  # paused ones too: resumed, they find cars listed since they were saved
+    for search in searches:  # paused ones count for "oldest": resumed, they find cars listed since they were saved
         oldest[search.member_id] = min(oldest.get(search.member_id, search.created_at), search.created_at)
+        if not search.paused:
+            own[search.member_id].append(search)
+    jobs = []
     for member_id in wanted:
         state = states[member_id]
         new = [stock_no for stock_no in matched[member_id] if stock_no not in state.sent]
@@ -226,121 +209,71 @@ def send_digests(
         chosen = new[:MAX_CARS]
         digest = Digest(
             member=opted_in[member_id],
-            searches=[s for s in active if s.member_id == member_id],
+            searches=own[member_id],
             cars=[by_stock_no[stock_no] for stock_no in chosen],
             matches={stock_no: matched[member_id][stock_no] for stock_no in chosen},
         )
-        # A stock number is remembered while one of the member's searches could still find it new: a car listed
-        # before the oldest of them never can be, so the list does not grow for ever.
-        kept = {s for s in state.sent if listed_at.get(s, "~") > oldest[member_id]}
-        send_digest(sender, state, digest, kept | set(chosen), now=now, summary=summary)
+        # A stock number is remembered while it could still be news to one of the member's searches: a car listed
+        # before the oldest of them, or before the horizon, never can be again, so the list stays short.
+        since = max(horizon, oldest[member_id])
+        kept = {s for s in state.sent if listed_at.get(s, "~") > since}
+        jobs.append((state, digest, kept | set(chosen)))
+    send_all(sender, jobs, now, summary)
 
 
-@dataclass(frozen=True)
-class Digest:
-    member: Item
-    searches: list[SavedSearch]  # the member's active searches, oldest first
-    cars: list[Listed]
-    matches: dict[str, list[str]]  # stock number → the ids of the searches it is new for
+Job = tuple[AlertState, Digest, set[str]]
 
-    def alert_ids(self) -> list[str]:
-        return sorted({alert_id for ids in self.matches.values() for alert_id in ids})
+
+def send_all(sender: Sender, jobs: list[Job], now: dt.datetime, summary: AlertRunSummary) -> None:
+    """Each member's digest, ``sender.workers`` members at a time. Once the queue fails no new member is started;
+    those under way finish (or stay pending), and MailQueueFailed is raised after them."""
+    stop = threading.Event()
+
+    def one(job: Job) -> tuple[str, int]:
+        if stop.is_set():
+            return "not started", 0
+        try:
+            return send_digest(sender, *job, now=now)
+        except MailQueueFailed:
+            stop.set()
+            raise
+
+    failure: MailQueueFailed | None = None
+    with ThreadPoolExecutor(max_workers=max(1, sender.workers)) as pool:
+        for future in [pool.submit(one, job) for job in jobs]:
+            try:
+                outcome, cars = future.result()
+            except MailQueueFailed as failed:
+                failure = failure or failed
+                continue
+            if outcome == "queued":
+                summary.digests_queued += 1
+                summary.cars_listed += cars
+            elif outcome == "changed":
+                summary.skipped_changed += 1
+            elif outcome == "not mailable":
+                summary.skipped_not_opted_in += 1
+    if failure is not None:
+        raise failure
 
 
 def send_digest(
-    sender: Sender, state: AlertState, digest: Digest, sent: set[str], *, now: dt.datetime, summary: AlertRunSummary
-) -> None:
-    """Pending first, then the queue, then sent: a crash anywhere leaves a digest the next run can finish."""
+    sender: Sender, state: AlertState, digest: Digest, sent: set[str], *, now: dt.datetime
+) -> tuple[str, int]:
+    """Pending first, then the queue, then sent: a crash anywhere leaves a digest the next run can finish.
+    (outcome, cars in the digest)."""
     digest_id = f"alerts:{state.member_id}:{state.version + 1}:{iso(now)}"
-    email = digest_mail(sender, digest, digest_id)
+    email = digest_mail(
+        digest, digest_id, secret=sender.secret(), site_origin=sender.site_origin, company=sender.company
+    )
     stock_nos = tuple(listed.stock_no for listed in digest.cars)
     pending = Pending(digest_id, email_to_json(email), stock_nos, tuple(digest.alert_ids()), iso(now))
     try:
         written = alert_state.write_pending(sender.db, state, pending, sent)
     except StateChanged:
-        summary.skipped_changed += 1
-        return
+        return "changed", 0
     except NotMailable:
-        summary.skipped_not_opted_in += 1
-        return
-    queue(sender.mailer, email, summary)
-    summary.digests_queued += 1
-    summary.cars_listed += len(digest.cars)
+        return "not mailable", 0
+    queue(sender.mailer, email)
     alert_state.settle(sender.db, written)
-
-
-def digest_mail(sender: Sender, digest: Digest, digest_id: str) -> Email:
-    """The digest in the member's language: each car once, under the oldest of the member's searches it matches;
-    a link per search to stop it, and the one-click header naming every search in the mail."""
-    member = digest.member
-    language = language_of(member)
-    secret = sender.secret()
-    member_id = str(member["member_id"])
-    sections = []
-    for search in digest.searches:
-        shown = [c for c in digest.cars if digest.matches[c.stock_no][0] == search.alert_id]
-        if not shown:
-            continue
-        stop = cookie.alert_unsubscribe_token(secret, member_id, [search.alert_id])
-        lines = "".join(car_line(sender.site_origin, car.vehicle, language) for car in shown)
-        sections.append(
-            fragment(
-                ALERT_TEMPLATE,
-                language,
-                name=plain(search.name, NAME_CHARS),
-                cars=lines,
-                stop=f"{sender.site_origin}{in_language(UNSUBSCRIBE_PAGE, language)}#token={stop}",
-            )
-        )
-    return compose_update_mail(
-        member,
-        TEMPLATE,
-        secret=secret,
-        site_origin=sender.site_origin,
-        company=sender.company,
-        token=cookie.alert_unsubscribe_token(secret, member_id, digest.alert_ids()),
-        once=digest_id,
-        alerts="\n".join(sections),
-    )
-
-
-def car_line(origin: str, vehicle: Vehicle, language: Language) -> str:
-    title = " ".join(part for part in (vehicle.make, vehicle.model, vehicle.grade) if part)
-    page = in_language(VEHICLE_PAGE.format(stock_no=vehicle.stock_no), language)
-    return fragment(
-        CAR_TEMPLATE,
-        language,
-        title=plain(title, CAR_TEXT_CHARS),
-        year=str(vehicle.registration_year),
-        mileage=grouped(vehicle.mileage_km, language),
-        price=grouped(vehicle.price_usd, language),
-        link=f"{origin}{page}",
-    )
-
-
-def fragment(template: str, language: Language, **values: Any) -> str:
-    """A part of a mail (``emails/<template>.txt``) in ``language``; English where the translation does not fit."""
-    source = source_text(template)
-    try:
-        return Template(translations(language).gettext(source)).substitute(values)
-    except (KeyError, ValueError):
-        log.warning("mail translation does not fit", extra={"kind": template, "language": language.value})
-        return Template(source).substitute(values)
-
-
-def grouped(number: int, language: Language) -> str:
-    return f"{number:,}".replace(",", GROUP_MARKS.get(language, ","))
-
-
-# Line and paragraph separators, tabs and other controls become spaces; format characters (bidirectional
-# overrides, zero-width joiners) go: none of them can start a line, fake a header or reorder what is shown.
-_SPACE_LIKE = {"Cc", "Zl", "Zp", "Zs"}
-
-
-def plain(text: str, limit: int) -> str:
-    """Someone's text as one plain line of at most ``limit`` characters."""
-    kept = "".join(
-        " " if unicodedata.category(ch) in _SPACE_LIKE else ch for ch in text if unicodedata.category(ch) != "Cf"
-    )
-    line = " ".join(kept.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return "queued", len(stock_nos)

@@ -1,0 +1,78 @@
+"""The alert job over time (a car is news for a week, the state forgets what cannot be news again), a saved
+search that no longer reads, and the staff command that runs the job."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from carjunction.api.logic.alert_digest import run_alert_job
+from carjunction.api.store import alert_state
+from carjunction.api.store.db import key
+from tests.support.alert_world import HOUR, T0, VANS, OnceOutbox, add_alert, add_member, cars_in, list_car, sender
+from tests.support.api import SITE, Api
+
+
+def test_the_admin_command_runs_the_job_on_the_cli_s_table_and_prints_counts_only(
+    api: Api, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from carjunction.ops.admin.context import AdminContext, AdminError, Sending  # noqa: PLC0415
+    from carjunction.ops.admin.run_alerts import run_alerts_command  # noqa: PLC0415
+
+    member = add_member(api)
+    add_alert(api, member, VANS, name="My secret name")
+    car = list_car(api, T0 + HOUR)
+    outbox = OnceOutbox()
+    context = AdminContext(db=api.deps.db, clock=lambda: T0 + 2 * HOUR, company_name="Car junction Co Ltd.")
+    context.connect_sending = lambda: Sending(secret=api.deps.secret(), site_origin=SITE, mailer=outbox)
+    # When staff run it, Then the member's digest is queued and the summary printed, naming no one
+    assert run_alerts_command(context, argparse.Namespace(json=False)) == 0
+    printed = capsys.readouterr().out
+    assert "digests queued: 1" in printed and "cars listed: 1" in printed
+    assert member["email"] not in printed and "secret name" not in printed
+    assert [cars_in(mail) for mail in outbox.to(member["email"])] == [[car.stock_no]]
+    # When the queue is down, Then it says so and fails, having counted what it did
+    list_car(api, T0 + 3 * HOUR)
+    outbox.fail_after = 0
+    context.clock = lambda: T0 + 30 * HOUR
+    with pytest.raises(AdminError, match="could not be queued"):
+        run_alerts_command(context, argparse.Namespace(json=True))
+    assert json.loads(capsys.readouterr().out)["digests_queued"] == 0
+
+
+def test_a_car_is_news_for_a_week_and_the_state_forgets_what_can_never_be_news_again(api: Api) -> None:
+    # Given a member who saved a search, and a matching car listed then, but confirmed updates only nine days later
+    member = add_member(api, opt_in=False)
+    add_alert(api, member, VANS)
+    old = list_car(api, T0 + HOUR)
+    api.deps.db.client.update_item(
+        TableName=api.deps.db.table,
+        Key=key(member["pk"], "PROFILE"),
+        UpdateExpression="SET updates_opt_in = :yes",
+        ExpressionAttributeValues={":yes": {"BOOL": True}},
+    )
+    fresh = list_car(api, T0 + 9 * 24 * HOUR)
+    # When the job runs, Then only the car of this week is mailed
+    outbox = OnceOutbox()
+    run_alert_job(sender(api, outbox), T0 + 9 * 24 * HOUR + HOUR)
+    assert [cars_in(m) for m in outbox.delivered] == [[fresh.stock_no]]
+    # And a week after, with another new car, the first one is no longer kept in the member's state
+    newer = list_car(api, T0 + 17 * 24 * HOUR)
+    run_alert_job(sender(api, outbox), T0 + 17 * 24 * HOUR + HOUR)
+    assert [cars_in(m) for m in outbox.delivered] == [[fresh.stock_no], [newer.stock_no]]
+    (state,) = alert_state.get_states(api.deps.db, [member["member_id"]]).values()
+    assert state.sent == {newer.stock_no} and old.stock_no not in state.sent
+
+
+def test_a_saved_search_that_no_longer_reads_is_left_out_and_the_others_still_go(api: Api) -> None:
+    broken = add_member(api)
+    add_alert(api, broken, {"make": "Toyota", "colour": "red"})  # a filter StockFilters does not know
+    fine = add_member(api)
+    add_alert(api, fine, VANS)
+    list_car(api, T0 + HOUR)
+    outbox = OnceOutbox()
+    summary = run_alert_job(sender(api, outbox), T0 + 2 * HOUR)
+    assert [m.to for m in outbox.delivered] == [fine["email"]]
+    assert summary.members_considered == 1

@@ -18,8 +18,10 @@ from carjunction.api.logic.limit_rate import IPV6_PREFIX, client_network, limit_
 from carjunction.api.logic.manage_alerts import MAX_ALERTS
 from carjunction.api.logic.send_links import SIGN_IN_MINUTES
 from carjunction.api.logic.update_mail import update_mail
+from carjunction.api.send_mail import CLAIM_DAYS
 from carjunction.api.settings import Settings
 from carjunction.api.store.db import Db
+from carjunction.ops.admin.notify import KEEP_DAYS
 from tests.support.site_build import ROOT
 
 POLICY = ROOT / "content" / "policy" / "privacy.md"
@@ -75,6 +77,18 @@ def test_the_policy_states_how_many_saved_searches_a_member_keeps_and_how_often_
     counted = {3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten"}
     assert f"as a saved search, up to {counted[MAX_ALERTS]}, to hear about new cars" in text
     assert DIGEST_HOURS == 24 and "at most one a day, and list the new cars" in text
+
+
+def test_the_policy_keeps_the_records_that_stop_a_mail_going_twice_as_long_as_the_code() -> None:
+    # The notice ledger (one item per member and notice) and the mail function's once-claims expire by TTL
+    text = policy_text()
+    ledger = f"| Records that a notice from our staff was sent to you | {KEEP_DAYS} days, then deleted automatically |"
+    assert ledger in text
+    assert f"We keep a record that a notice was sent to you for {KEEP_DAYS} days" in text
+    assert (
+        "| Records that stop an alert e-mail or a notice being sent twice (a key and a time, no address) | "
+        f"{CLAIM_DAYS} days, then deleted automatically |"
+    ) in text
 
 
 def test_the_policy_describes_the_one_cookie_as_the_design_sets_it() -> None:

@@ -211,6 +211,10 @@ class Pace:
     monotonic: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
+        self.restart()
+
+    def restart(self) -> None:
+        """From now: the time spent reading the members is no credit for a burst."""
         self.start = self.monotonic()
 
     @property
@@ -246,6 +250,7 @@ def notify(
     if dry_run:
         return result
     advance = progress(len(todo)) if progress else (lambda _: None)
+    pace.restart()
     tried = 0
     for batch in chunks(todo, pace.batch):
         emails = [compose(context, member, notice) for member in batch]

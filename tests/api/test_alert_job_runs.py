@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import uuid
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from carjunction.api.logic.alert_digest import run_alert_job
+from carjunction.api.logic.alert_digest import MailQueueFailed, Sender, run_alert_job
+from carjunction.api.mail import Email, OutboxMailer, QueueMailer
+from carjunction.api.queues import create_queues
+from carjunction.api.send_mail import OnceClaims, send_batch
 from carjunction.api.store import alert_state
 from carjunction.api.store.db import key
+from carjunction.local.mail_queue import sqs_event
 from tests.support.alert_world import HOUR, T0, VANS, OnceOutbox, add_alert, add_member, cars_in, list_car, sender
-from tests.support.api import SITE, Api
+from tests.support.api import REGION, ROOT, SITE, Api
 
 
 def test_the_admin_command_runs_the_job_on_the_cli_s_table_and_prints_counts_only(
@@ -76,3 +83,50 @@ def test_a_saved_search_that_no_longer_reads_is_left_out_and_the_others_still_go
     summary = run_alert_job(sender(api, outbox), T0 + 2 * HOUR)
     assert [m.to for m in outbox.delivered] == [fine["email"]]
     assert summary.members_considered == 1
+
+
+class LosesAnswers:
+    """The real queue, but after ``after`` puts each put goes through and the run dies before hearing so."""
+
+    def __init__(self, inner: QueueMailer, after: int) -> None:
+        self.inner, self.after, self.puts = inner, after, 0
+
+    def send(self, email: Email) -> None:
+        self.inner.send(email)
+        self.puts += 1
+        if self.puts > self.after:
+            raise ConnectionError("the run died after the put")
+
+
+def test_through_the_real_queue_and_mail_function_a_crash_after_the_put_sends_nothing_twice(
+    api: Api, tmp_path: Path
+) -> None:
+    # Given the mail queue as template.yaml makes it, and the mail function's once-claims in the data table
+    sqs = api.session.client("sqs")
+    tag = uuid.uuid4().hex[:8]
+    urls = create_queues(sqs, ROOT / "template.yaml", {"MailQueue": f"m-{tag}", "MailDeadLetterQueue": f"d-{tag}"})
+    arn = sqs.get_queue_attributes(QueueUrl=urls["MailQueue"], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    people = [add_member(api, language=language) for language in ("en", "fr", "sw", "ru")]
+    for member in people:
+        add_alert(api, member, VANS)
+    cars = {list_car(api, T0 + HOUR).stock_no for _ in range(3)}
+    # When the job dies after queueing two digests (and the next two), then runs again
+    mailer = LosesAnswers(QueueMailer(sqs, urls["MailQueue"]), after=1)
+    with pytest.raises(MailQueueFailed):
+        run_alert_job(
+            Sender(api.deps.db, mailer, api.deps.secret, SITE, "Car junction Co Ltd.", workers=1), T0 + 2 * HOUR
+        )
+    mailer.after = 10
+    run_alert_job(Sender(api.deps.db, mailer, api.deps.secret, SITE, "Car junction Co Ltd."), T0 + 3 * HOUR)
+    # And the mail function sends what is on the queue
+    outbox = OutboxMailer(tmp_path / "sent")
+    claims = OnceClaims(api.deps.db.client, api.deps.db.table)
+    while messages := sqs.receive_message(QueueUrl=urls["MailQueue"], MaxNumberOfMessages=10).get("Messages", []):
+        assert send_batch(sqs_event(messages, arn, REGION), outbox, claims=claims) == {"batchItemFailures": []}
+        for message in messages:
+            sqs.delete_message(QueueUrl=urls["MailQueue"], ReceiptHandle=message["ReceiptHandle"])
+    # Then the queue held a digest twice, and each member still received every car once
+    assert mailer.puts == len(people) + 1
+    for member in people:
+        got = Counter(stock_no for mail in outbox.sent() if mail.to == member["email"] for stock_no in cars_in(mail))
+        assert got == dict.fromkeys(cars, 1), member["language"]

@@ -121,7 +121,11 @@ def test_a_notice_goes_once_to_each_opted_in_member(world: World, stack: Stack, 
         token = mail.headers["List-Unsubscribe"].strip("<>").split("token=", 1)[1]
         assert cookie.unsubscribe_member(world.api.deps.secret(), token) == member_id
     (french_mail,) = [mail for mail in mails if mail.to in french]
+    # The French member's mail: the template's own words in French, staff's as written
     assert f"{SITE}/fr/members/unsubscribe/#token=" in french_mail.body
+    assert "You receive this because" not in french_mail.body
+    assert (french_mail.subject, BODY in french_mail.body) == (SUBJECT, True)
+    assert all("You receive this because" in mail.body for mail in mails if mail is not french_mail)
     # And a member's one-click unsubscribe, without a cookie, works through the API
     token = mails[0].headers["List-Unsubscribe"].strip("<>").split("token=", 1)[1]
     one_click = event("POST", "/api/unsubscribe", raw_body="List-Unsubscribe=One-Click", query={"token": token})

@@ -3,14 +3,21 @@ member, My account's list of them, and an alert mail's one-click link."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
+import time
+import uuid
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from tests.support.browser import LocalStack, Visitor, join, mail_link, sign_up, unique_email
+from carjunction.catalogue import Status, load_catalogue
+from carjunction.clock import iso, utc_now
+from tests.support.browser import ROOT, LocalStack, Visitor, join, local_client, mail_link, sign_up, unique_email
 
 pytestmark = pytest.mark.browser
 BUTTON = "Tell me about new cars like these"
@@ -27,6 +34,16 @@ def alerts_of(visitor: Visitor) -> dict[str, Any]:
     return listed
 
 
+def watch_for_script_errors(visitor: Visitor) -> list[str]:
+    """Uncaught script errors and Content-Security-Policy refusals on any page of the visitor's, from now on."""
+    found: list[str] = []
+    visitor.context.on("weberror", lambda error: found.append(str(error.error)))
+    visitor.context.on(
+        "console", lambda message: "Content Security Policy" in message.text and found.append(message.text)
+    )
+    return found
+
+
 def press(page: Any, words: str) -> str:
     """Press the stock page's button; the live region's sentence once it holds ``words``."""
     page.get_by_role("button", name=BUTTON).click()
@@ -40,6 +57,7 @@ def test_a_guest_is_sent_to_join_and_comes_back_to_the_same_filters_saved(
 ) -> None:
     # Given a guest on the stock page with filters set
     guest: Visitor = visitor_factory()
+    errors = watch_for_script_errors(guest)
     stock = guest.page(TOYOTA_WAGONS)
     # When they press the button
     said = press(stock, "Only members can save a search")
@@ -73,11 +91,13 @@ def test_a_guest_is_sent_to_join_and_comes_back_to_the_same_filters_saved(
     assert confirm.evaluate("localStorage.getItem('cj.return')") is None
     guest.page(TOYOTA_WAGONS)
     assert len(guest.posts("/api/me/alerts")) == 1
+    assert errors == []
 
 
 def test_a_member_saves_a_search_and_renames_pauses_and_deletes_it_in_my_account(visitor_factory: Any) -> None:
     # Given a signed-in member (updates off)
     member: Visitor = visitor_factory()
+    errors = watch_for_script_errors(member)
     sign_up(member, unique_email())
     stock = member.page("/stock/?make=Toyota&year_min=2015")
     # When they press the button, twice
@@ -137,6 +157,8 @@ def test_a_member_saves_a_search_and_renames_pauses_and_deletes_it_in_my_account
     assert alerts_of(member)["alerts"] == []
     # And the page still lists it nowhere after a reload
     assert member.page("/members/account/").locator("[data-alert-list] > li").count() == 0
+    # And no script failed, and the pages' policy refused nothing (no inline script or style)
+    assert errors == []
 
 
 def test_the_sixth_saved_search_is_refused_with_the_limit_and_a_link_to_my_account(visitor_factory: Any) -> None:
@@ -179,3 +201,65 @@ def test_an_alert_mail_link_pauses_its_search_without_a_cookie(visitor_factory: 
     assert stranger.context.cookies() == []
     assert "#token=" not in page.url
     assert alerts_of(member)["alerts"][0]["paused"] is True
+
+
+def mail_to(outbox: Path, email: str, words: str, timeout: float = 30) -> dict[str, Any]:
+    """The mail to ``email`` whose body holds ``words``, waited for (mail goes through a queue)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path in sorted(outbox.glob("*.json")) if outbox.is_dir() else []:
+            try:
+                mail: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # still being written
+            if mail["to"] == email and words in mail["body"]:
+                return mail
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {email} with {words!r} in {outbox}")
+
+
+def test_a_saved_search_mails_a_new_matching_car_whose_link_pauses_it(visitor_factory: Any, stack: LocalStack) -> None:
+    from carjunction.api.logic.sync_catalogue import sync_catalogue  # noqa: PLC0415 - the stack's own sync
+    from carjunction.api.store import vehicles  # noqa: PLC0415
+    from carjunction.api.store.db import Db  # noqa: PLC0415
+    from carjunction.cli import main  # noqa: PLC0415
+
+    # Given a member whose updates are on (asked at sign-up; the mailed link confirmed both) and who saves a search
+    email = unique_email()
+    member: Visitor = visitor_factory()
+    sign_up(member, email, updates=True)
+    said = press(member.page(TOYOTA_WAGONS), "Saved as")
+    assert "only to members who get e-mails about updates" not in said
+    (alert,) = alerts_of(member)["alerts"]
+
+    # When a catalogue sync adds a car the search matches (a copy of a listed Toyota wagon, new stock number)
+    catalogue = load_catalogue(ROOT / "content")
+    model = next(
+        v
+        for v in catalogue.vehicles
+        if v.status == Status.AVAILABLE and v.make == "Toyota" and v.body_type.value == "wagon" and v.price_usd <= 20000
+    )
+    new_car = model.model_copy(update={"stock_no": f"CJ29{uuid.uuid4().int % 1000:03d}"})
+    settings = json.loads((stack.state_dir / "stack.json").read_text(encoding="utf-8"))
+    db = Db(local_client(settings["endpoint"], settings["region"]), settings["table"])
+    sync_catalogue(db, dataclasses.replace(catalogue, vehicles=(new_car,)), complete=False)
+    try:
+        # And the alert job runs, as `carjunction admin alerts run --local` runs it
+        assert main(["admin", "alerts", "run", "--local", "--state-dir", str(stack.state_dir)]) == 0
+        # Then the member's digest is in the outbox, with the new car and not the cars listed before the search
+        mail = mail_to(stack.outbox, email, new_car.stock_no)
+        assert model.stock_no not in mail["body"]
+        assert alert["name"] in mail["body"]
+        # When they open the mail's link for that search, on a device that is not signed in, and press
+        link = re.search(r"http://\S+/members/unsubscribe/#token=a1\.\S+", mail["body"])
+        assert link is not None, mail["body"]
+        stranger: Visitor = visitor_factory()
+        page = stranger.page(link.group(0).removeprefix(stack.origin))
+        page.get_by_role("button", name="Pause these saved searches").click()
+        page.locator("[data-say]", has_text="this saved search is paused").wait_for()
+        # Then the search is paused, and My account says so
+        assert alerts_of(member)["alerts"][0]["paused"] is True
+        account = member.page("/members/account/")
+        account.locator("[data-alert-list] > li .cj-badge", has_text="Paused").wait_for()
+    finally:
+        vehicles.withdraw(db, new_car.stock_no, iso(utc_now()))  # the session's other tests see the sample stock

@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ReadTimeoutError
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
@@ -141,6 +142,32 @@ def test_an_ses_failure_releases_the_claim_and_the_retry_sends(world: World) -> 
     assert len(sent_to(digest.to)) == 1
     assert world.claim_item(str(digest.once)) is not None
     assert tally == Counter({"failed": 1, "sent": 1})
+
+
+class AnswerLost:
+    """SES taking the mail but its answer never arriving (a read timeout after the client's retries)."""
+
+    def __init__(self, inner: SesMailer) -> None:
+        self.inner = inner
+
+    def send(self, mail: Email) -> None:
+        self.inner.send(mail)
+        raise ReadTimeoutError(endpoint_url="https://email.ap-northeast-1.amazonaws.com")
+
+
+def test_when_ses_s_answer_is_lost_the_claim_is_kept_and_the_retry_does_not_send_again(world: World) -> None:
+    # Given a digest whose send SES took, though its answer timed out
+    digest = a_digest()
+    world.queue(digest)
+    batch = world.batch()
+    tally: Counter[str] = Counter()
+    answer = send_batch(batch, AnswerLost(world.ses()), tally=tally, claims=world.claims())
+    assert answer["batchItemFailures"] and world.claim_item(str(digest.once)) is not None
+    # When SQS delivers it again
+    send_batch(batch, world.ses(), tally=tally, claims=world.claims())
+    # Then the member has it once: the kept claim drops the retry
+    assert len(sent_to(digest.to)) == 1
+    assert tally == Counter({"failed": 1, "duplicate": 1})
 
 
 def test_the_claim_is_keyed_by_once_expires_in_a_month_and_names_no_one(world: World) -> None:

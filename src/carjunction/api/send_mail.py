@@ -11,9 +11,10 @@ maxReceiveCount, kept in the dead-letter queue for staff to redrive.
 
 Mails that must go at most once (``Email.once``: an alert digest, a staff notice) are claimed in the data table
 before SES is called (``OnceClaims``). A mail whose claim is already there was sent, or is being sent, by an
-earlier delivery: it is dropped as a duplicate. SES refusing it releases the claim, so that the retry can send.
-The one gap is chosen: an instance that dies between the claim and SES's answer leaves the claim, and the mail is
-then never sent rather than perhaps sent twice.
+earlier delivery: it is dropped as a duplicate. SES refusing it, or not being reached, releases the claim, so that
+the retry can send. Where the outcome is unknown the claim is kept, and the mail is never sent rather than perhaps
+sent twice: an instance that dies between the claim and SES's answer, or SES's answer lost (a read timeout after
+the SES client's own retries; SES's SendEmail has no idempotency key, so those retries could themselves send twice).
 
 SES's sending rate is the account's. Each instance sends at most its share of it (``Pacer``): the quota divided by
 the most instances the event source runs at once (template.yaml: SesSendRate, MAIL_SENDERS).
@@ -171,10 +172,19 @@ def send_record(
         # SES's messages can name the address ("… identities failed the check: buyer@…"): log the type only.
         log.warning("queued mail not sent", extra={"message_id": record.message_id, "error_type": type(error).__name__})
         tally["failed"] += 1
-        if claimed:
+        if claimed and outcome_unknown(error):
+            log.error("once mail perhaps sent: claim kept", extra={"message_id": record.message_id, "kind": email.kind})
+        elif claimed:
             release(claims, email, record)
         raise MailNotSent(record.message_id) from None
     tally["sent"] += 1
+
+
+def outcome_unknown(error: Exception) -> bool:
+    """Whether SES may have taken the mail though the call failed: its answer timed out."""
+    from botocore.exceptions import ReadTimeoutError  # noqa: PLC0415
+
+    return isinstance(error, ReadTimeoutError)
 
 
 def claim(claims: OnceClaims | None, email: Email, record: SQSRecord, tally: Counter[str]) -> bool | None:

@@ -37,10 +37,13 @@ def alerts_of(visitor: Visitor) -> dict[str, Any]:
 def watch_for_script_errors(visitor: Visitor) -> list[str]:
     """Uncaught script errors and Content-Security-Policy refusals on any page of the visitor's, from now on."""
     found: list[str] = []
+
+    def refused(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(message.text)
+
     visitor.context.on("weberror", lambda error: found.append(str(error.error)))
-    visitor.context.on(
-        "console", lambda message: "Content Security Policy" in message.text and found.append(message.text)
-    )
+    visitor.context.on("console", refused)
     return found
 
 

@@ -113,6 +113,15 @@ def test_the_same_search_saved_twice_is_one_alert(api: Api, signed_up: SignUp) -
     assert len(alerts_call(api, "GET", cookie).body["alerts"]) == 1
 
 
+def test_a_whole_number_written_with_a_point_is_that_number(api: Api, signed_up: SignUp) -> None:
+    # JSON Schema's integer includes 2015.0, and the document promises what JSON Schema means
+    cookie, _ = signed_up()
+    saved = save(api, cookie, {"year_min": 2015.0, "price_max": 20000})
+    assert saved.status == HTTPStatus.CREATED, saved.body
+    assert saved.body["filters"] == {"year_min": 2015, "price_max": 20000}
+    assert save(api, cookie, {"year_min": 2015, "price_max": 20000.0}).status == HTTPStatus.OK
+
+
 def test_a_member_keeps_at_most_five_alerts(api: Api, signed_up: SignUp) -> None:
     # Given a member with five alerts
     cookie, _ = signed_up()
@@ -257,7 +266,8 @@ HOSTILE_POSTS = [
     {"filters": {"year_min": "2015"}},
     {"filters": {"year_min": True}},
     {"filters": {"year_min": 2015.5}},
-    {"filters": {"year_min": 2015.0}},
+    {"filters": {"year_min": float("nan")}},
+    {"filters": {"km_max": float("inf")}},
     {"filters": {"make": 7}},
     {"filters": {"make": {"$ne": ""}}},
     {"filters": {"body": "tank"}},

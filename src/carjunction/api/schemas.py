@@ -144,16 +144,19 @@ NUMBER_FILTERS = frozenset({"year_min", "year_max", "price_min", "price_max", "k
 
 
 def _json_types_only(value: object) -> object:
-    # StockFilters validates in pydantic's lax mode, which would read "2015", 2015.0 and true as numbers and the
-    # document would then be wrong about what the API refuses: a number filter must be a JSON integer, the rest
-    # strings (null is "not set" for both). Anything else is left for StockFilters to refuse.
+    # StockFilters validates in pydantic's lax mode, which would read "2015" and true as numbers, and the document
+    # would then be wrong about what the API refuses: a number filter must be a JSON Schema integer (2015.0 is one),
+    # the rest strings (null is "not set" for both). Anything else is left for StockFilters to refuse.
     if not isinstance(value, dict):
         return value
     for name, given in value.items():
         if given is None:
             continue
-        wanted = isinstance(given, int) and not isinstance(given, bool) if name in NUMBER_FILTERS else None
-        if wanted is None:
+        if name in NUMBER_FILTERS:
+            wanted = (isinstance(given, int) and not isinstance(given, bool)) or (
+                isinstance(given, float) and given.is_integer()
+            )
+        else:
             wanted = isinstance(given, str)
         if not wanted:
             kind = "an integer" if name in NUMBER_FILTERS else "a string"

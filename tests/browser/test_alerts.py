@@ -97,6 +97,29 @@ def test_a_guest_is_sent_to_join_and_comes_back_to_the_same_filters_saved(
     assert errors == []
 
 
+@pytest.mark.parametrize(
+    "kept",
+    [
+        {"path": "//evil.example/stock/", "age_hours": 0},  # another site, written as a path
+        {"path": "/members/account/?next=https://evil.example/", "age_hours": 0},  # not a stock page
+        {"path": "/stock/?make=Toyota", "age_hours": 49},  # a stock page, asked for too long ago
+    ],
+)
+def test_signing_in_goes_back_only_to_a_recent_stock_page_of_this_site(visitor_factory: Any, kept: Any) -> None:
+    # Given a device whose kept way back is not a recent stock search of ours
+    visitor: Visitor = visitor_factory()
+    page = visitor.page("/")
+    page.evaluate(
+        "([path, hours]) => localStorage.setItem('cj.return', JSON.stringify({path, at: Date.now() - hours * 3600e3}))",
+        [kept["path"], kept["age_hours"]],
+    )
+    # When they become a member on it, then the link opens My account, as without it, and the key is gone
+    account = sign_up(visitor, unique_email())
+    assert account.url == visitor.origin + "/members/account/"
+    assert account.evaluate("localStorage.getItem('cj.return')") is None
+    assert visitor.posts("/api/me/alerts") == []
+
+
 def test_a_member_saves_a_search_and_renames_pauses_and_deletes_it_in_my_account(visitor_factory: Any) -> None:
     # Given a signed-in member (updates off)
     member: Visitor = visitor_factory()

@@ -83,8 +83,8 @@ function searchName(box, form, filters) {
   parts.push(range("price_min", "price_max", "namePrice", grouped));
   parts.push(range("km_min", "km_max", "nameKm", grouped));
   parts.push(...SEARCH_LABELLED.slice(1).map((name) => filters[name] && label(name)));
-  const name = parts.filter(Boolean).join(" · ") || box.dataset.nameAll || "*";
-  return name.length > SEARCH_NAME_MAX ? name.slice(0, SEARCH_NAME_MAX - 1) + "…" : name;
+  const name = [...(parts.filter(Boolean).join(" · ") || box.dataset.nameAll || "*")]; // characters, as the API counts
+  return name.length > SEARCH_NAME_MAX ? name.slice(0, SEARCH_NAME_MAX - 1).join("") + "…" : name.join("");
 }
 
 // Several of the page's messages in one live region, as one announcement.
@@ -237,6 +237,8 @@ function renameAlert(section, item, alert) {
   const input = form.elements.namedItem("name");
   input.id = "alert-name-" + alert.alert_id;
   $("label", form).htmlFor = input.id;
+  form.id = "alert-rename-" + alert.alert_id;
+  open.setAttribute("aria-controls", form.id);
   const close = () => {
     form.hidden = true;
     open.setAttribute("aria-expanded", "false");

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from string import Template
 from typing import Any
 
@@ -57,6 +58,8 @@ class Listed:
     listed_at: str
     vehicle: Vehicle
     car: Car
+    # The car's line in each language, made once a run: the same car goes to thousands of members.
+    lines: dict[Language, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def digest_mail(digest: Digest, digest_id: str, *, secret: bytes, site_origin: s
         if not shown:
             continue
         stop = cookie.alert_unsubscribe_token(secret, member_id, [search.alert_id])
-        lines = "".join(car_line(site_origin, car.vehicle, language) for car in shown)
+        lines = "".join(car.lines.get(language) or car_line(site_origin, car, language) for car in shown)
         sections.append(
             fragment(
                 ALERT_TEMPLATE,
@@ -104,10 +107,12 @@ def digest_mail(digest: Digest, digest_id: str, *, secret: bytes, site_origin: s
     )
 
 
-def car_line(origin: str, vehicle: Vehicle, language: Language) -> str:
+def car_line(origin: str, listed: Listed, language: Language) -> str:
+    """The car's line in ``language``, kept on ``listed`` for the next member (threads may both make it: same text)."""
+    vehicle = listed.vehicle
     title = " ".join(part for part in (vehicle.make, vehicle.model, vehicle.grade) if part)
     page = in_language(VEHICLE_PAGE.format(stock_no=vehicle.stock_no), language)
-    return fragment(
+    listed.lines[language] = fragment(
         CAR_TEMPLATE,
         language,
         title=plain(title, CAR_TEXT_CHARS),
@@ -116,16 +121,24 @@ def car_line(origin: str, vehicle: Vehicle, language: Language) -> str:
         price=grouped(vehicle.price_usd, language),
         link=f"{origin}{page}",
     )
+    return listed.lines[language]
+
+
+@cache
+def _texts(template: str, language: Language) -> tuple[Template, Template]:
+    """(translated, English) of a mail part, read once a process: a run fills them thousands of times."""
+    source = source_text(template)
+    return Template(translations(language).gettext(source)), Template(source)
 
 
 def fragment(template: str, language: Language, **values: Any) -> str:
     """A part of a mail (``emails/<template>.txt``) in ``language``; English where the translation does not fit."""
-    source = source_text(template)
+    translated, english = _texts(template, language)
     try:
-        return Template(translations(language).gettext(source)).substitute(values)
+        return translated.substitute(values)
     except (KeyError, ValueError):
         log.warning("mail translation does not fit", extra={"kind": template, "language": language.value})
-        return Template(source).substitute(values)
+        return english.substitute(values)
 
 
 def grouped(number: int, language: Language) -> str:

@@ -59,6 +59,7 @@ def deploy_command(args: argparse.Namespace) -> int:
             ssm=session.client("ssm"),
             secretsmanager=session.client("secretsmanager"),
             sesv2=session.client("sesv2"),
+            lambda_=session.client("lambda"),
         )
         report = deploy(settings, clients, catalogue_sync=sync_catalogue_to_table, plan=plan)
     except DeployError as error:

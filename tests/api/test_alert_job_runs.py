@@ -110,14 +110,13 @@ def test_through_the_real_queue_and_mail_function_a_crash_after_the_put_sends_no
     for member in people:
         add_alert(api, member, VANS)
     cars = {list_car(api, T0 + HOUR).stock_no for _ in range(3)}
-    # When the job dies after queueing two digests (and the next two), then runs again
+    # When the job dies right after putting the second digest on the queue, then runs again
     mailer = LosesAnswers(QueueMailer(sqs, urls["MailQueue"]), after=1)
+    job = Sender(api.deps.db, mailer, api.deps.secret, SITE, "Car junction Co Ltd.", workers=1)
     with pytest.raises(MailQueueFailed):
-        run_alert_job(
-            Sender(api.deps.db, mailer, api.deps.secret, SITE, "Car junction Co Ltd.", workers=1), T0 + 2 * HOUR
-        )
+        run_alert_job(job, T0 + 2 * HOUR)
     mailer.after = 10
-    run_alert_job(Sender(api.deps.db, mailer, api.deps.secret, SITE, "Car junction Co Ltd."), T0 + 3 * HOUR)
+    run_alert_job(job, T0 + 3 * HOUR)
     # And the mail function sends what is on the queue
     outbox = OutboxMailer(tmp_path / "sent")
     claims = OnceClaims(api.deps.db.client, api.deps.db.table)
@@ -130,3 +129,19 @@ def test_through_the_real_queue_and_mail_function_a_crash_after_the_put_sends_no
     for member in people:
         got = Counter(stock_no for mail in outbox.sent() if mail.to == member["email"] for stock_no in cars_in(mail))
         assert got == dict.fromkeys(cars, 1), member["language"]
+
+
+def test_more_members_than_one_batch_read_each_get_their_digest(api: Api) -> None:
+    # Given more members than a BatchGetItem takes (100), some with a state item from an earlier digest
+    people = [add_member(api) for _ in range(130)]
+    for member in people:
+        add_alert(api, member, VANS)
+    first = list_car(api, T0 + HOUR)
+    outbox = OnceOutbox()
+    assert run_alert_job(sender(api, outbox), T0 + 2 * HOUR).digests_queued == len(people)
+    # When another car comes a day later, Then every member gets it, and only it
+    second = list_car(api, T0 + 26 * HOUR)
+    summary = run_alert_job(sender(api, outbox), T0 + 27 * HOUR)
+    assert (summary.digests_queued, summary.cars_listed, summary.members_considered) == (130, 130, 130)
+    for member in people:
+        assert [cars_in(mail) for mail in outbox.to(member["email"])] == [[first.stock_no], [second.stock_no]]

@@ -13,7 +13,7 @@ from typing import Any
 from carjunction.api.logic.alert_digest import Sender
 from carjunction.api.logic.sync_catalogue import sync_catalogue
 from carjunction.api.mail import Email
-from carjunction.api.store.db import to_item
+from carjunction.api.store.db import Db, to_item
 from carjunction.catalogue import Catalogue, Vehicle
 from carjunction.clock import iso
 from tests.support.api import SITE, Api
@@ -56,8 +56,27 @@ class OnceOutbox:
         return [e for e in self.delivered if e.to == address]
 
 
+class OneCallAtATime:
+    """The DynamoDB client with one call at a time: moto's tables are not thread-safe (DynamoDB is), and the job
+    sends from several threads. The threads still interleave between calls, as they do in AWS."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._client, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return method(*args, **kwargs)
+
+        return call
+
+
 def sender(api: Api, mailer: OnceOutbox, workers: int = 8) -> Sender:
-    return Sender(api.deps.db, mailer, api.deps.secret, SITE, api.deps.company.name, workers=workers)
+    db = Db(OneCallAtATime(api.deps.db.client), api.deps.db.table)
+    return Sender(db, mailer, api.deps.secret, SITE, api.deps.company.name, workers=workers)
 
 
 def add_member(api: Api, *, language: str = "en", confirmed: bool = True, opt_in: bool = True) -> dict[str, Any]:

@@ -18,6 +18,9 @@ def run_alerts_command(context: AdminContext, args: argparse.Namespace) -> int:
     if not context.site_origin:
         raise AdminError("the stack has no site address (SITE_ORIGIN): the digests' links would lead nowhere")
     sender = Sender(context.db, context.mailer, context.secret, context.site_origin, context.company_name)
+    if getattr(args, "local", False):
+        # The local stack's moto answers requests in threads but its tables are not thread-safe: one at a time.
+        sender.workers = 1
     try:
         summary = run_alert_job(sender, context.clock())
     except MailQueueFailed as failed:

@@ -13,7 +13,7 @@ import pytest
 
 from carjunction.api.alert_filters import FILTER_NAMES
 from carjunction.api.deps import Deps
-from carjunction.api.logic.alert_digest import DIGEST_HOURS
+from carjunction.api.logic.alert_digest import DIGEST_HOURS, NEW_FOR_DAYS
 from carjunction.api.logic.limit_rate import IPV6_PREFIX, client_network, limit_mail_to, limit_rate
 from carjunction.api.logic.manage_alerts import MAX_ALERTS
 from carjunction.api.logic.send_links import SIGN_IN_MINUTES
@@ -77,6 +77,8 @@ def test_the_policy_states_how_many_saved_searches_a_member_keeps_and_how_often_
     counted = {3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten"}
     assert f"as a saved search, up to {counted[MAX_ALERTS]}, to hear about new cars" in text
     assert DIGEST_HOURS == 24 and "at most one a day, and list the new cars" in text
+    # and how long a car stays on the list of those already sent: while it can still be news (a week)
+    assert NEW_FOR_DAYS == 7 and "each alert e-mail drops the cars listed more than a week before" in text
 
 
 def test_the_policy_keeps_the_records_that_stop_a_mail_going_twice_as_long_as_the_code() -> None:

@@ -46,6 +46,9 @@ DIGEST_HOURS = 24
 NEW_FOR_DAYS = 7
 # A digest's cars; more wait for the next digest. Keeps a mail readable and the state item far below 400 KB.
 MAX_CARS = 100
+# Members handled at once: each digest is a transaction, a queue put and an update, some 30 ms in AWS, and a
+# deploy that adds many cars can mean a digest for each of 20,000 members (boto3's clients are thread-safe).
+WORKERS = 8
 ALERT_ID = re.compile(r"[0-9a-hjkmnp-tv-z]{8}")  # make_ids.ALPHABET in lower case, as store.alerts makes them
 
 
@@ -83,13 +86,13 @@ class Sender:
     secret: Callable[[], bytes]
     site_origin: str
     company: str
-    # Members handled at once: each digest is a transaction, a queue put and an update, some 30 ms in AWS, and
-    # a deploy that adds many cars can mean a digest for each of 20,000 members (boto3's clients are thread-safe).
-    workers: int = 8
+    workers: int = WORKERS
 
 
-def run_alerts(deps: Deps, *, now: dt.datetime | None = None) -> AlertRunSummary:
-    sender = Sender(deps.db, deps.mailer, deps.secret, deps.settings.site_origin, deps.company.name)
+def run_alerts(deps: Deps, *, now: dt.datetime | None = None, workers: int = WORKERS) -> AlertRunSummary:
+    """The job with the function's table, queue, key, site and company. ``workers=1`` against moto (the local
+    stack's, the tests'): its tables are not thread-safe."""
+    sender = Sender(deps.db, deps.mailer, deps.secret, deps.settings.site_origin, deps.company.name, workers)
     return run_alert_job(sender, now or deps.clock())
 
 

@@ -8,15 +8,17 @@ import json
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from carjunction.api.logic.alert_digest import MailQueueFailed, Sender, run_alert_job
 from carjunction.api.mail import Email, OutboxMailer, QueueMailer
 from carjunction.api.queues import create_queues
 from carjunction.api.send_mail import OnceClaims, send_batch
 from carjunction.api.store import alert_state
-from carjunction.api.store.db import key
+from carjunction.api.store.db import Db, key
 from carjunction.local.mail_queue import sqs_event
 from tests.support.alert_world import HOUR, T0, VANS, OnceOutbox, add_alert, add_member, cars_in, list_car, sender
 from tests.support.api import REGION, ROOT, SITE, Api
@@ -145,3 +147,39 @@ def test_more_members_than_one_batch_read_each_get_their_digest(api: Api) -> Non
     assert (summary.digests_queued, summary.cars_listed, summary.members_considered) == (130, 130, 130)
     for member in people:
         assert [cars_in(mail) for mail in outbox.to(member["email"])] == [[first.stock_no], [second.stock_no]]
+
+
+class SettleFails:
+    """The table, but the ``nth`` update (marking a digest sent) is throttled."""
+
+    def __init__(self, client: Any, nth: int) -> None:
+        self._client, self.nth, self.updates = client, nth, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def update_item(self, **request: Any) -> Any:
+        self.updates += 1
+        if self.updates == self.nth:
+            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem")
+        return self._client.update_item(**request)
+
+
+def test_a_table_failure_between_queued_and_sent_stops_the_run_and_the_next_sends_nothing_twice(api: Api) -> None:
+    people = [add_member(api) for _ in range(4)]
+    for member in people:
+        add_alert(api, member, VANS)
+    car = list_car(api, T0 + HOUR)
+    outbox = OnceOutbox()
+    failing = Sender(Db(SettleFails(api.deps.db.client, nth=2), api.deps.db.table), outbox, api.deps.secret, SITE, "C")
+    failing.workers = 1
+    # When marking the second digest sent fails (its mail is on the queue), Then the run stops there
+    with pytest.raises(ClientError):
+        run_alert_job(failing, T0 + 2 * HOUR)
+    assert len(outbox.delivered) == 2 and len(alert_state.pending_member_ids(api.deps.db)) == 1
+    # When it runs again, Then the pending digest is queued again (and dropped as sent), and the rest go
+    summary = run_alert_job(sender(api, outbox), T0 + 3 * HOUR)
+    assert (summary.pending_requeued, summary.digests_queued) == (1, 2)
+    assert outbox.puts == 5
+    for member in people:
+        assert [cars_in(mail) for mail in outbox.to(member["email"])] == [[car.stock_no]]

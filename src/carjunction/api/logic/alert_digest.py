@@ -244,8 +244,8 @@ Job = tuple[AlertState, Digest, set[str]]
 
 
 def send_all(sender: Sender, jobs: list[Job], now: dt.datetime, summary: AlertRunSummary) -> None:
-    """Each member's digest, ``sender.workers`` members at a time. Once the queue fails no new member is started;
-    those under way finish (or stay pending), and MailQueueFailed is raised after them."""
+    """Each member's digest, ``sender.workers`` members at a time. Once the queue (or the table) fails no new member
+    is started; those under way finish or stay pending, and the first failure is raised after them."""
     stop = threading.Event()
 
     def one(job: Job) -> tuple[str, int]:
@@ -253,17 +253,17 @@ def send_all(sender: Sender, jobs: list[Job], now: dt.datetime, summary: AlertRu
             return "not started", 0
         try:
             return send_digest(sender, *job, now=now)
-        except MailQueueFailed:
+        except Exception:
             stop.set()
             raise
 
-    failure: MailQueueFailed | None = None
+    failure: Exception | None = None
     with ThreadPoolExecutor(max_workers=max(1, sender.workers)) as pool:
         for future in [pool.submit(one, job) for job in jobs]:
             try:
                 outcome, cars = future.result()
-            except MailQueueFailed as failed:
-                failure = failure or failed
+            except Exception as error:  # kept, and raised once the others have stopped
+                failure = failure or error
                 continue
             if outcome == "queued":
                 summary.digests_queued += 1

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
-from carjunction.api.accepts import FORM_BODY_ROUTES, JSON, body_media_types
+from carjunction.api.accepts import FORM_BODY_ROUTES, FORM_TYPES, JSON, body_media_types
 from carjunction.api.deps import Deps, load_static_content
 from carjunction.api.schemas import CountryCode, ErrorBody, PortCode
 from carjunction.api.settings import Settings
@@ -40,6 +40,7 @@ ERROR_STATUSES = {
     "503": "Storage is busy or unreachable; retry after Retry-After seconds with the same request.",
 }
 BODY_ONLY_STATUSES = frozenset({"411", "413", "415"})
+FORM_SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "string"}}
 
 # The address rule of pydantic's EmailStr (email-validator, no DNS lookup), stated for ASCII addresses without
 # lookaheads, so that generators (Schemathesis, Hypothesis) can produce matching strings: a dot-atom local part
@@ -155,7 +156,10 @@ def _form_body(method: str, path: str, operation: dict[str, Any]) -> None:
         },
     )
     for media_type in body_media_types(method, path):
-        body["content"].setdefault(media_type, {"schema": {}})
+        # A form is name=value pairs of text. Said so, a generator sends none without a value, which requests
+        # would otherwise send as an empty chunked body: the 411 of a client bug, not of this API.
+        schema = FORM_SCHEMA if media_type in FORM_TYPES else {}
+        body["content"].setdefault(media_type, {"schema": dict(schema)})
 
 
 def merged_openapi(content_dir: Path = CONTENT_DIR) -> dict[str, Any]:

@@ -174,6 +174,8 @@ def test_a_member_saves_a_search_and_renames_pauses_and_deletes_it_in_my_account
     account.get_by_role("button", name="Resume Family car").press("Enter")
     say.filter(has_text="Resumed").wait_for()
     assert alerts_of(member)["alerts"][0]["paused"] is False
+    # And the keyboard stays on the button, which pauses again
+    assert account.get_by_role("button", name="Pause Family car").evaluate("(b) => b === document.activeElement")
 
     # When they delete it, then it is gone, said, and the list says there is none
     account.get_by_role("button", name="Delete Family car").click()

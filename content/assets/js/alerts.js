@@ -5,7 +5,7 @@
 const SEARCH_FIELDS = ["q", "make", "model", "body", "year_min", "year_max", "price_min", "price_max"];
 SEARCH_FIELDS.push("km_min", "km_max", "steering", "transmission", "fuel", "drive");
 const SEARCH_NUMBERS = ["year_min", "year_max", "price_min", "price_max", "km_min", "km_max"];
-const SEARCH_LABELLED = ["body", "steering", "transmission", "fuel", "drive"];
+const SEARCH_LABELLED = ["steering", "transmission", "fuel", "drive"]; // named by the form's labels, after the rest
 const SEARCH_NAME_MAX = 60; // the API's limit on a name
 
 // A guest's press is remembered on this device ("cj.return") while they sign in by a mailed link, which may open in
@@ -52,7 +52,8 @@ function stockReturn() {
 // (the script may still be loading the stock). Empty ones are left out; numbers go as numbers.
 function searchFilters(form) {
   const ready = Boolean($("#stock-results[data-ready]"));
-  const value = (name) => (ready && form ? form.elements[name]?.value : query.get(name)) || "";
+  const address = new URLSearchParams(location.search);
+  const value = (name) => (ready && form ? form.elements[name]?.value : address.get(name)) || "";
   const filters = {};
   for (const name of SEARCH_FIELDS) {
     const text = value(name).trim();
@@ -82,7 +83,7 @@ function searchName(box, form, filters) {
   parts.push(range("year_min", "year_max", "nameYear", String));
   parts.push(range("price_min", "price_max", "namePrice", grouped));
   parts.push(range("km_min", "km_max", "nameKm", grouped));
-  parts.push(...SEARCH_LABELLED.slice(1).map((name) => filters[name] && label(name)));
+  parts.push(...SEARCH_LABELLED.map((name) => filters[name] && label(name)));
   const name = [...(parts.filter(Boolean).join(" · ") || box.dataset.nameAll || "*")]; // characters, as the API counts
   return name.length > SEARCH_NAME_MAX ? name.slice(0, SEARCH_NAME_MAX - 1).join("") + "…" : name.join("");
 }
@@ -153,10 +154,11 @@ async function saveSearch(box, form) {
 
 // The existing PATCH /api/me mails the link that confirms updates (double opt-in).
 async function askUpdates(box, button) {
-  button.disabled = true;
+  if (button.dataset.busy) return;
+  button.dataset.busy = "1";
   say(box, "asking");
   const result = await api("PATCH", "/me", { updates_opt_in: true });
-  button.disabled = false;
+  delete button.dataset.busy;
   if (result.status !== 200) {
     say(box, result.status === 401 ? "signed-out" : searchError(result));
     return;
@@ -169,16 +171,15 @@ async function askUpdates(box, button) {
 async function stockAlert(box) {
   const form = document.getElementById("stock-filters");
   const button = $("[data-alert-button]", box);
+  // A press while one is on its way does nothing; the button is not disabled, which would take its focus away.
   let busy = false;
   const press = async () => {
     if (busy) return;
     busy = true;
-    button.disabled = true;
     try {
       await saveSearch(box, form);
     } finally {
       busy = false;
-      button.disabled = false;
     }
   };
   button.addEventListener("click", press);
@@ -210,10 +211,12 @@ function drawAlert(item, alert) {
   item.dataset.paused = alert.paused ? "1" : "";
 }
 
-// One request for an item at a time; the item's own buttons wait for it.
+// One request for an item at a time; the item's own buttons wait for it. Disabling the pressed button takes the
+// focus away: it gets it back, unless the outcome moves it on (renamed, deleted).
 async function alertRequest(item, send) {
   if (item.dataset.busy) return null;
   item.dataset.busy = "1";
+  const focused = document.activeElement;
   const buttons = $$("button", item);
   for (const button of buttons) button.disabled = true;
   try {
@@ -221,6 +224,8 @@ async function alertRequest(item, send) {
   } finally {
     delete item.dataset.busy;
     for (const button of buttons) button.disabled = false;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && item.contains(focused)) focused.focus();
   }
 }
 

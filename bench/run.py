@@ -23,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import measure_alert_job
 import measure_alerts
 from build_site import WORK
 from make_stock import ROOT
@@ -105,6 +106,7 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     if args.only == "alerts":
         alerts = measure_alerts.figures()
         print("\n".join([*measure_alerts.headline_rows(alerts), "", *measure_alerts.section(alerts)]))
+        print("\n" + "\n".join(measure_alert_job.section(measure_alert_job.figures())))
         return
     from measure_browser import chromium, page_weight, serve, stock_filtering  # noqa: PLC0415
     from measure_build import clear_outputs, measure  # noqa: PLC0415
@@ -141,8 +143,8 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
     cold = cold_imports(10)
     warm = api_warm()
     print(f"cold imports: {cold}\nwarm: {warm}")
-    alerts = measure_alerts.figures()
-    print(f"alerts: {alerts}")
+    alerts, alert_job = measure_alerts.figures(), measure_alert_job.figures()
+    print(f"alerts: {alerts}\nalert job: {alert_job}")
     lighthouse: dict[str, Any] = {}
     lighthouse_error = "skipped (--no-lighthouse)" if args.no_lighthouse else ""
     if not args.no_lighthouse:
@@ -239,7 +241,7 @@ def main() -> None:  # noqa: PLR0915 - one report, written top to bottom
         "|---|---|---|---|---|",
     ]
     lines += [f"| {route} | {h} ms | {calls} | {b} ms | {r} |" for route, h, calls, b, r in warm]
-    lines += ["", *measure_alerts.section(alerts)]
+    lines += ["", *measure_alerts.section(alerts), "", *measure_alert_job.section(alert_job)]
     lines += [
         "",
         "## Lighthouse (mobile, npm `lighthouse@12` with Debian's chromium, against `make serve PORT=8021`)",

@@ -72,6 +72,25 @@ def test_a_shared_search_url_restores_filters_and_sorts_by_price(page: Any, site
     assert set(shown) <= {v.stock_no for v in cheap}
 
 
+@pytest.mark.parametrize(
+    ("query", "make", "model"),
+    [("?make=Lada", "Lada", ""), ("?make=Toyota&model=Ranger", "Toyota", "Ranger"), ("?model=Niva", "", "Niva")],
+)
+def test_a_saved_search_link_naming_a_make_or_model_not_in_stock_shows_no_car(
+    page: Any, site_url: str, query: str, make: str, model: str
+) -> None:
+    # Given a saved search's link naming a make, or a make's model, that the stock does not hold
+    assert not any(v.make == "Lada" or (v.make, v.model) == ("Toyota", "Ranger") for v in LISTED)
+    assert not any(v.model == "Niva" for v in LISTED) and any(v.model == "Ranger" for v in LISTED)
+    page.goto(f"{site_url}stock/{query}")
+    page.wait_for_selector("#stock-results[data-ready]", state="attached")  # an empty list is not visible
+    # Then the filters keep those values and no car is shown, as the search itself matches none (not every car)
+    assert page.input_value("select[name=make]") == make
+    assert page.input_value("select[name=model]") == model
+    assert shown_stock_nos(page) == []
+    assert page.errors == []
+
+
 def test_free_text_finds_a_car_by_chassis_number(page: Any, site_url: str) -> None:
     target = LISTED[3]
     open_stock(page, site_url)

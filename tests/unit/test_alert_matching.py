@@ -77,7 +77,7 @@ MODELS = [
     ("Lexus", "RX", "AGL20W", "suv", "code"),
 ]
 NOT_IN_STOCK = ["Lada", "toyota", "Toyota ", "Land Cruiser", "Hiace", "hilux", "Ranger Raptor"]
-# Spaces the page's trim() removes; tab and newline are control characters a saved search refuses outright.
+# Spaces the page's trim() removes (tab and newline too: trimmed around the text, refused inside it).
 SPACES = [" ", "  ", "\u00a0", "\u3000", "\u2003", "\u202f", "\ufeff"]
 
 
@@ -365,3 +365,13 @@ def test_filters_are_frozen_and_spaces_alone_are_no_search() -> None:
     assert filters.query() == ""
     with pytest.raises(ValidationError):
         filters.make = "Toyota"  # type: ignore[misc]
+
+
+def test_a_tab_or_newline_around_the_text_is_trimmed_as_the_page_trims_it() -> None:
+    # Given a chassis number pasted with a tab or a line break around it, as the page's trim() drops them
+    for pasted in ("GDH201\t", "\nGDH201\r\n", "\t GDH201 \u3000"):
+        # Then the saved search keeps the same text the page searches for
+        assert StockFilters(q=pasted).q == "GDH201"
+    # But inside the text they are still refused
+    with pytest.raises(ValidationError):
+        StockFilters(q="GDH\t201")

@@ -135,10 +135,20 @@ function stockList(form, list) {
     history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
   }
 
+  // A make or model the stock does not hold (a saved search's link, a car sold since) is kept as an option of
+  // its own, so the page shows what the search matches (nothing), not every car.
+  function choose(name) {
+    const select = field(name);
+    const value = query.get(name);
+    if (value && ![...select.options].some((option) => option.value === value)) select.add(new Option(value, value));
+    select.value = value;
+  }
+
   function fromQuery() {
     for (const name of FILTERS) if (name !== "model" && query.has(name)) field(name).value = query.get(name);
+    if (query.has("make")) choose("make");
     fillModels();
-    if (query.has("model")) field("model").value = query.get("model");
+    if (query.has("model")) choose("model");
   }
 
   function update() {

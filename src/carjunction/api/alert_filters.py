@@ -73,12 +73,14 @@ class StockFilters(BaseModel):
     fuel: Fuel | None = None
     drive: Drive | None = None
 
-    @field_validator("q")
+    @field_validator("q", mode="before")
     @classmethod
-    def _trimmed(cls, value: str | None) -> str | None:
-        # The page ignores a q of spaces; kept as None, two searches that differ only by spaces are one.
-        trimmed = value.strip(JS_WHITESPACE) if value is not None else None
-        return trimmed or None
+    def _trimmed(cls, value: object) -> object:
+        # Trimmed as the page trims it, before the checks: a pasted "GDH201<tab>" is the page's "GDH201", not an
+        # error. A q of spaces is None, so two searches that differ only by spaces are one.
+        if not isinstance(value, str):
+            return value  # the type check says what is wrong
+        return value.strip(JS_WHITESPACE) or None
 
     def is_empty(self) -> bool:
         return not self.values()

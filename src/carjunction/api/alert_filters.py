@@ -47,7 +47,9 @@ FILTER_NAMES = (
 # What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator); str.strip() differs from it on
 # a few characters (U+001C–U+001F, U+0085 are space to Python; U+FEFF is space to JavaScript).
 JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
-NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+# Control characters, line and paragraph separators, and the invisible marks that turn text around (bidi
+# overrides): nothing a search needs, and each could disguise what staff or the member read back.
+NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=NO_CONTROLS)]
 Bound = Annotated[int, Field(ge=0, le=100_000_000)]

@@ -11,7 +11,17 @@ from collections.abc import Iterable
 
 from botocore.exceptions import ClientError
 
-from carjunction.api.store.db import Db, Item, cancellation_codes, error_code, from_item, key, query_all, to_item
+from carjunction.api.store.db import (
+    Db,
+    Item,
+    cancellation_codes,
+    error_code,
+    from_item,
+    key,
+    query_all,
+    to_item,
+    update_if,
+)
 from carjunction.api.store.members import PROFILE, member_pk
 
 ALERT_PREFIX = "ALERT"  # the alerts (ALERT#…) and the alert job's state item (ALERTS): erased with the member
@@ -31,17 +41,13 @@ def is_alert(item: Item) -> bool:
 
 def _ensure_digest_map(db: Db, member_id: str) -> None:
     # A map's entries can be set in a transaction only once the map exists; profiles are made without it.
-    try:
-        db.client.update_item(
-            TableName=db.table,
-            Key=key(member_pk(member_id), PROFILE),
-            UpdateExpression="SET alert_digests = :empty",
-            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(alert_digests)",
-            ExpressionAttributeValues={":empty": {"M": {}}},
-        )
-    except ClientError as error:
-        if error_code(error) != "ConditionalCheckFailedException":
-            raise
+    update_if(
+        db,
+        Key=key(member_pk(member_id), PROFILE),
+        UpdateExpression="SET alert_digests = :empty",
+        ConditionExpression="attribute_exists(pk) AND attribute_not_exists(alert_digests)",
+        ExpressionAttributeValues={":empty": {"M": {}}},
+    )
 
 
 def create_alert(db: Db, alert: Item, digest: str, limit: int) -> None:
@@ -123,21 +129,14 @@ def update_alert(db: Db, member_id: str, alert_id: str, changes: Item, remove: t
     expression = "SET " + ", ".join(f"#f{i} = :v{i}" for i in range(len(changes)))
     if remove:
         expression += " REMOVE " + ", ".join(f"#r{i}" for i in range(len(remove)))
-    try:
-        answer = db.client.update_item(
-            TableName=db.table,
-            Key=key(member_pk(member_id), alert_sk(alert_id)),
-            UpdateExpression=expression,
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=to_item(values),
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as error:
-        if error_code(error) == "ConditionalCheckFailedException":
-            return None
-        raise
-    return from_item(answer["Attributes"])
+    return update_if(
+        db,
+        Key=key(member_pk(member_id), alert_sk(alert_id)),
+        UpdateExpression=expression,
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=to_item(values),
+    )
 
 
 def delete_alert(db: Db, member_id: str, alert_id: str, digest: str) -> bool:
@@ -178,20 +177,15 @@ def pause_alerts(db: Db, member_id: str, alert_ids: Iterable[str], at: str) -> i
     gone are skipped. How many were found."""
     found = 0
     for alert_id in dict.fromkeys(alert_ids):
-        try:
-            db.client.update_item(
-                TableName=db.table,
-                Key=key(member_pk(member_id), alert_sk(alert_id)),
-                UpdateExpression="SET #paused = :yes, #at = if_not_exists(#at, :at)",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeNames={"#paused": "paused", "#at": "unsubscribed_at"},
-                ExpressionAttributeValues=to_item({":yes": True, ":at": at}),
-            )
-        except ClientError as error:
-            if error_code(error) != "ConditionalCheckFailedException":
-                raise
-            continue
-        found += 1
+        paused = update_if(
+            db,
+            Key=key(member_pk(member_id), alert_sk(alert_id)),
+            UpdateExpression="SET #paused = :yes, #at = if_not_exists(#at, :at)",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames={"#paused": "paused", "#at": "unsubscribed_at"},
+            ExpressionAttributeValues=to_item({":yes": True, ":at": at}),
+        )
+        found += paused is not None
     return found
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from carjunction.ops.deploy import Clients, DeploySettings, deploy
-from carjunction.ops.ses_rate import check_send_rate
+from carjunction.ops.ses_check import send_rate_findings
 from tests.support.api import ROOT
 from tests.support.aws_ops import CONTENT, REGION, SesWithAccount, client, new_bucket, new_distribution, verify_in_moto
 
@@ -93,6 +93,6 @@ def test_a_rate_within_the_quota_is_reported_ok(tmp_path: Path) -> None:
 
 
 def test_an_account_whose_quota_cannot_be_read_adds_nothing() -> None:
-    # moto's SES v2 does not implement GetAccount: check_ses reports that, the rate check stays quiet
-    assert check_send_rate(client("sesv2"), region=REGION, configured="14") == []
-    assert check_send_rate(SesWithQuota(production=True, max_send_rate=14), region=REGION, configured=None) == []
+    # An answer without a quota (moto's SES v2 has none), or no SesSendRate: the rate check stays quiet
+    assert send_rate_findings({"SendingEnabled": True}, REGION, "14") == []
+    assert send_rate_findings(SesWithQuota(production=True, max_send_rate=14).get_account(), REGION, None) == []

@@ -25,8 +25,7 @@ from carjunction.catalogue import Catalogue, CatalogueError, load_catalogue
 from carjunction.ops.deploy_alerts import OUTPUT_ALERTS_FUNCTION, start_alert_job
 from carjunction.ops.deploy_secrets import ensure_secrets
 from carjunction.ops.invalidate import invalidate_paths
-from carjunction.ops.ses_check import check_ses
-from carjunction.ops.ses_rate import PARAMETER_SES_SEND_RATE, check_send_rate
+from carjunction.ops.ses_check import PARAMETER_SES_SEND_RATE, check_ses
 from carjunction.ops.stack_settings import (
     DEFAULT_SETTINGS_FILE,
     SettingsError,
@@ -245,15 +244,14 @@ def prepare_stack(settings: DeploySettings, clients: Clients, plan: StackPlan, r
         say("    SES not checked (no MailFrom parameter or no SES client)")
         return
     domain = plan.values.get(PARAMETER_SITE_DOMAIN)
-    region = settings.region or str(clients.sesv2.meta.region_name)
     findings = check_ses(
         clients.sesv2,
-        region=region,
+        region=settings.region or str(clients.sesv2.meta.region_name),
         mail_from=mail_from,
         identity=plan.values.get(PARAMETER_MAIL_IDENTITY),
         site_url=f"https://{domain}" if domain else None,
+        send_rate=plan.values.get(PARAMETER_SES_SEND_RATE),
     )
-    findings += check_send_rate(clients.sesv2, region=region, configured=plan.values.get(PARAMETER_SES_SEND_RATE))
     for finding in findings:
         say(f"    {'ok' if finding.ok else 'WARNING'}: {finding.message}")
         if not finding.ok:

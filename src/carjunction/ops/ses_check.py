@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+PARAMETER_SES_SEND_RATE = "SesSendRate"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -74,12 +76,35 @@ def _identity_findings(sesv2: Any, identity: str, region: str) -> list[Finding]:
     ]
 
 
-def _account_findings(sesv2: Any, region: str, site_url: str | None) -> list[Finding]:
+def send_rate_findings(account: dict[str, Any], region: str, configured: str | None) -> list[Finding]:
+    """The stack's SesSendRate (the mail function's senders share it) against the account's MaxSendRate: above
+    it, SES throttles the mail function and mail waits, is retried and may end in the dead-letter queue. In the
+    sandbox the quota is 1 mail a second, so the default of 14 is warned about there. None when either is unknown."""
+    if configured is None:
+        return []
+    try:
+        quota = float(account["SendQuota"]["MaxSendRate"])
+        rate = float(configured)
+    except (KeyError, TypeError, ValueError):  # no quota in the answer, or a value that is not a number
+        return []
+    if rate > quota:
+        return [
+            Finding(
+                False,
+                f"{PARAMETER_SES_SEND_RATE} is {rate:g} mails a second, above the SES quota of {quota:g} in {region}: "
+                f"set {PARAMETER_SES_SEND_RATE} = {quota:g} under [parameters] in the settings file (raise it when AWS "
+                f"raises the quota, {console(region, 'account')}), or SES throttles the mail function",
+            )
+        ]
+    return [Finding(True, f"{PARAMETER_SES_SEND_RATE} {rate:g}/s is within the SES quota of {quota:g}/s")]
+
+
+def _account_findings(sesv2: Any, region: str, site_url: str | None, send_rate: str | None) -> list[Finding]:
     try:
         account = sesv2.get_account()
     except Exception as error:  # AccessDenied, or a service that does not answer: say so, do not stop
         return [Finding(False, f"could not read the SES account state in {region}: {error}")]
-    findings = []
+    findings = send_rate_findings(account, region, send_rate)
     if not account.get("SendingEnabled", True):
         findings.append(
             Finding(False, f"SES sending is paused for this account in {region}; see {console(region, 'account')}")
@@ -102,9 +127,16 @@ def _account_findings(sesv2: Any, region: str, site_url: str | None) -> list[Fin
 
 
 def check_ses(
-    sesv2: Any, *, region: str, mail_from: str, identity: str | None = None, site_url: str | None = None
+    sesv2: Any,
+    *,
+    region: str,
+    mail_from: str,
+    identity: str | None = None,
+    site_url: str | None = None,
+    send_rate: str | None = None,
 ) -> list[Finding]:
-    """What stands between the stack and delivered mail, in the order to fix it."""
+    """What stands between the stack and delivered mail, in the order to fix it; ``send_rate`` is the stack's
+    SesSendRate, checked against the account's quota."""
     name = sending_identity(mail_from, identity)
     findings: list[Finding] = []
     if not covers(name, mail_from):
@@ -112,5 +144,5 @@ def check_ses(
             Finding(False, f"MailFrom {mail_from} is not covered by the SES identity {name}: use an address at {name}")
         )
     findings += _identity_findings(sesv2, name, region)
-    findings += _account_findings(sesv2, region, site_url)
+    findings += _account_findings(sesv2, region, site_url, send_rate)
     return findings

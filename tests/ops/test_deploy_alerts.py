@@ -17,7 +17,7 @@ from botocore.config import Config
 from carjunction.catalogue import Catalogue
 from carjunction.local.dynamodb import free_port
 from carjunction.ops.deploy import Clients, DeploySettings, deploy
-from carjunction.ops.deploy_alerts import OUTPUT_ALERTS_FUNCTION
+from carjunction.ops.stack_outputs import OUTPUT_ALERTS_FUNCTION
 from tests.support.aws_ops import CONTENT, LEAKING, REGION, client, invalidated, new_bucket, new_distribution
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +20,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from carjunction.catalogue import Catalogue, CatalogueError, load_catalogue
-from carjunction.ops.deploy_alerts import OUTPUT_ALERTS_FUNCTION, start_alert_job
+from carjunction.ops.deploy_alerts import start_alert_job
+from carjunction.ops.deploy_photos import BUILD, PhotosNotPublished, build_with_published_photos, publish_stock_photos
 from carjunction.ops.deploy_secrets import ensure_secrets
 from carjunction.ops.invalidate import invalidate_paths
 from carjunction.ops.ses_check import PARAMETER_SES_SEND_RATE, check_ses
+from carjunction.ops.stack_outputs import (
+    OUTPUT_ALERTS_FUNCTION,
+    OUTPUT_BUCKET,
+    OUTPUT_DISTRIBUTION,
+    OUTPUT_SITE_URL,
+    OUTPUT_TABLE,
+    stack_outputs,
+)
 from carjunction.ops.stack_settings import (
     DEFAULT_SETTINGS_FILE,
     SettingsError,
@@ -51,11 +58,6 @@ class Runner(Protocol):
 Say = Callable[[str], None]
 CatalogueSync = Callable[[Any, str, Catalogue], int]
 
-# Names of the outputs in template.yaml's Outputs section.
-OUTPUT_BUCKET = "SiteBucketName"
-OUTPUT_DISTRIBUTION = "DistributionId"
-OUTPUT_TABLE = "DataTableName"
-OUTPUT_SITE_URL = "SiteUrl"
 # template.yaml's parameters the SES check reads (skipped where the template has none of them).
 PARAMETER_MAIL_FROM = "MailFrom"
 PARAMETER_MAIL_IDENTITY = "MailIdentity"
@@ -155,11 +157,6 @@ def run_command(command: Sequence[str], /, env: Mapping[str, str] | None = None)
         subprocess.run(list(command), check=True, env={**os.environ, **env} if env else None)  # noqa: S603 - fixed commands
     except subprocess.CalledProcessError as error:
         raise DeployError(f"`{' '.join(command)}` failed with exit code {error.returncode}") from error
-
-
-def stack_outputs(cloudformation_client: Any, stack_name: str) -> dict[str, str]:
-    stacks = cloudformation_client.describe_stacks(StackName=stack_name)["Stacks"]
-    return {str(o["OutputKey"]): str(o["OutputValue"]) for o in stacks[0].get("Outputs", [])}
 
 
 def resolve_targets(settings: DeploySettings, cloudformation_client: Any | None, *, need_table: bool) -> Targets:
@@ -262,37 +259,6 @@ def prepare_stack(settings: DeploySettings, clients: Clients, plan: StackPlan, r
         say("    the deploy goes on: the forms work and store what buyers send; mail is delivered once fixed")
 
 
-def publish_stock_photos(
-    settings: DeploySettings, s3_client: Any, bucket: str, catalogue: Catalogue, say: Say, *, fetch: Fetcher | None
-) -> PublishReport:
-    """Encode and upload only the photos the bucket lacks (LFS objects fetched for just those), before the pages."""
-    from carjunction.photos.bucket import Bucket, ManifestError  # noqa: PLC0415 - Pillow, pool: only when publishing
-    from carjunction.photos.encode import SourceError  # noqa: PLC0415
-    from carjunction.photos.fetch import git_lfs_fetcher  # noqa: PLC0415
-    from carjunction.photos.lfs import PointerError  # noqa: PLC0415
-    from carjunction.photos.publish import Options, publish_photos  # noqa: PLC0415
-    from carjunction.photos.stock import needed_photos, photo_identities, published_vehicles  # noqa: PLC0415
-
-    content = settings.content_dir
-    say(f"    publishing photos to s3://{bucket}/{PHOTOS_PREFIX}")
-    try:
-        needed = needed_photos(photo_identities(published_vehicles(catalogue), content), content)
-        report = publish_photos(
-            Bucket(s3_client, bucket),
-            needed,
-            fetch=fetch or git_lfs_fetcher(content.resolve().parent),
-            options=Options(workers=os.cpu_count() or 1, limit=settings.photo_limit),
-        )
-    except (PointerError, SourceError, ManifestError, OSError) as error:
-        raise DeployError(f"photos: {error}; what finished is kept, deploy again to go on") from error
-    say(
-        f"    {report.needed} photos: {report.held} held, {report.encoded} encoded "
-        f"({report.photos_per_second:.1f}/s), {len(report.deleted)} unused deleted, {len(report.marked_unused)} "
-        "marked unused" + (f", {report.left} left for the next deploy" if report.left else "")
-    )
-    return report
-
-
 def deploy_stack(
     settings: DeploySettings,
     clients: Clients,
@@ -316,21 +282,6 @@ def deploy_stack(
             run(command)
     else:
         say(f"3/7 {SAM_INSTALL_HINT}")
-
-
-BUILD = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
-
-
-def build_with_published_photos(s3_client: Any, bucket: str, run: Runner) -> None:
-    """Build the pages from the bucket's photo manifest (carjunction.site.photos): no photo is read or linked,
-    and a photo not published yet is left off its page."""
-    from carjunction.photos.bucket import Bucket  # noqa: PLC0415 - only a deploy with photos needs it
-    from carjunction.site.photos import MANIFEST_ENV  # noqa: PLC0415
-
-    with tempfile.TemporaryDirectory(prefix="carjunction-photos-") as folder:
-        saved = Path(folder) / "manifest.json"
-        saved.write_text(Bucket(s3_client, bucket).read_manifest().model_dump_json(), encoding="utf-8")
-        run(BUILD, env={MANIFEST_ENV: str(saved)})
 
 
 @dataclass
@@ -376,7 +327,12 @@ def deploy(
     report.site_url = targets.site_url
     # The bucket exists only after the stack does; the pages are built with what it then holds.
     if settings.photos:
-        report.photos = publish_stock_photos(settings, clients.s3, targets.bucket, catalogue, say, fetch=fetch_photos)
+        try:
+            report.photos = publish_stock_photos(
+                settings, clients.s3, targets.bucket, catalogue, say, fetch=fetch_photos
+            )
+        except PhotosNotPublished as error:
+            raise DeployError(str(error)) from error
     if settings.skip_build:
         say("4/7 build skipped (--skip-build)")
     elif settings.photos:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-OUTPUT_ALERTS_FUNCTION = "AlertsFunctionName"  # template.yaml's Outputs
+from carjunction.ops.stack_outputs import OUTPUT_ALERTS_FUNCTION, stack_outputs
 
 
 def start_alert_job(
@@ -28,11 +28,9 @@ def start_alert_job(
         return not_started("no Lambda client")
     if function_name is None and cloudformation_client is not None:
         try:
-            stack = cloudformation_client.describe_stacks(StackName=stack_name)["Stacks"][0]
+            function_name = stack_outputs(cloudformation_client, stack_name).get(OUTPUT_ALERTS_FUNCTION)
         except Exception as error:  # botocore's ClientError: no such stack (bucket and table given as options)
             return not_started(f"cannot read the outputs of stack {stack_name!r} ({type(error).__name__})")
-        outputs = {str(o["OutputKey"]): str(o["OutputValue"]) for o in stack.get("Outputs", [])}
-        function_name = outputs.get(OUTPUT_ALERTS_FUNCTION)
     if not function_name:
         return not_started(f"stack {stack_name!r} has no {OUTPUT_ALERTS_FUNCTION} output (deploy the stack first)")
     try:

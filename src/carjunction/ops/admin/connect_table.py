@@ -54,7 +54,7 @@ def deployed_target(
     cloudformation: Any = None,
 ) -> Target:
     """--table, else CARJUNCTION_TABLE_NAME, else the stack's DataTableName output (what deploy uses)."""
-    from carjunction.ops.deploy import OUTPUT_TABLE, stack_outputs  # noqa: PLC0415
+    from carjunction.ops.stack_outputs import OUTPUT_TABLE, stack_outputs  # noqa: PLC0415
 
     region = region or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
     name = table or environ.get("CARJUNCTION_TABLE_NAME")
@@ -99,7 +99,7 @@ def local_sending(state_dir: Path, target: Target, sqs: Any) -> Sending:
 def deployed_sending(stack_name: str, *, cloudformation: Any, ssm: Any, sqs: Any) -> Sending:
     """The deployed stack's: the SSM parameter its CookieSecretParameter names, its SiteUrl, and its MailQueue."""
     from carjunction.ops.admin.batch_mailer import BatchQueueMailer  # noqa: PLC0415
-    from carjunction.ops.deploy import OUTPUT_SITE_URL  # noqa: PLC0415
+    from carjunction.ops.stack_outputs import OUTPUT_SITE_URL  # noqa: PLC0415
 
     try:
         (description,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]

@@ -90,6 +90,8 @@ class OnceClaims:
         """True if this call claimed it; False if it was claimed before. Other errors are raised."""
         from botocore.exceptions import ClientError  # noqa: PLC0415
 
+        from carjunction.api.store.db import error_code  # noqa: PLC0415
+
         now = int(self.clock())
         item = {
             **self.key(once),
@@ -99,7 +101,7 @@ class OnceClaims:
         try:
             self.client.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 return False
             raise
         return True
